@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# livegraft: build, test and demo.
+#
+#   make                       livegraft.ko, samples, selftest modules
+#                              (ARCH=x86_64|arm64, KVER=6.1)
+#   make KDIR=/lib/modules/$(uname -r)/build   for the running kernel
+#   make check                 lint + the kselftest collection in QEMU,
+#                              every arch in CHECK_ARCHS
+#   make demo                  a live kernel patched, step by step
+#   make vm-run EXTRA=dir CMD='cmd'   run cmd in a guest, dir at /extra
+#   make extmod M=dir          build your own patch module against livegraft
+#   make lint                  checkpatch.pl and shellcheck
+#   make deps                  install packages, fetch the target kernel
+
+ARCH ?= x86_64
+KVER ?= 6.1
+LG_CACHE ?= /var/cache/livegraft
+CHECK_ARCHS ?= x86_64 arm64
+export LG_CACHE
+
+HOST_ARCH := $(shell uname -m)
+ifeq ($(ARCH),arm64)
+DEBARCH := arm64
+ifneq ($(HOST_ARCH),aarch64)
+CROSS_COMPILE ?= aarch64-linux-gnu-
+endif
+else ifeq ($(ARCH),x86_64)
+DEBARCH := amd64
+else
+$(error ARCH must be x86_64 or arm64, not '$(ARCH)')
+endif
+
+TARGET := $(LG_CACHE)/$(KVER)-$(DEBARCH)
+ifeq ($(origin KDIR),undefined)
+KDIR := $(TARGET)/kdir
+BUILD ?= build/$(ARCH)-$(KVER)
+TARGET_STAMP := $(TARGET)/release
+else
+BUILD ?= build/$(ARCH)-local
+TARGET_STAMP :=
+endif
+KSFT := $(LG_CACHE)/src/linux-source-$(KVER)/tools/testing/selftests
+BUILD_ABS = $(abspath $(BUILD))
+
+KBUILD_ARGS = -C $(KDIR) M=$(BUILD_ABS) LG_ROOT=$(BUILD_ABS) \
+	ARCH=$(ARCH) $(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE))
+
+# What of the tree kbuild needs; built out of tree under $(BUILD) so that
+# several targets can be built side by side.
+KBUILD_SRC := Kbuild include core arch samples selftests/modules
+
+.PHONY: all modules deps check demo vm-run extmod lint clean
+
+all: modules
+
+$(TARGET)/release:
+	scripts/deps.sh $(ARCH) $(KVER)
+
+deps:
+	scripts/deps.sh $(ARCH) $(KVER)
+
+modules: $(TARGET_STAMP)
+	@mkdir -p $(BUILD)
+	@rsync -aR --delete-after $(KBUILD_SRC) $(BUILD)/ \
+		--exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod' --exclude='*.mod.c' --exclude='*.order' \
+		--exclude='*.symvers'
+	$(MAKE) $(KBUILD_ARGS) modules
+
+vm-run: modules
+	scripts/vm-run.sh --arch $(ARCH) --kver $(KVER) --build $(BUILD) \
+		$(if $(EXTRA),--extra $(EXTRA)) --cmd '$(CMD)'
+
+demo: modules
+	scripts/vm-run.sh --arch $(ARCH) --kver $(KVER) --build $(BUILD) --demo
+
+check:
+	scripts/check.sh $(KVER) $(CHECK_ARCHS)
+
+extmod: modules
+	@test -n "$(M)" || { echo "usage: make extmod M=<dir of your patch module>"; exit 2; }
+	$(MAKE) -C $(KDIR) M=$(abspath $(M)) ARCH=$(ARCH) \
+		$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE)) \
+		KBUILD_EXTRA_SYMBOLS=$(BUILD_ABS)/Module.symvers \
+		KCFLAGS=-I$(abspath include) modules
+
+lint: $(LG_CACHE)/src/linux-source-$(KVER)/version
+	scripts/lint.sh $(LG_CACHE)/src/linux-source-$(KVER)
+
+$(LG_CACHE)/src/linux-source-$(KVER)/version:
+	scripts/deps.sh $(ARCH) $(KVER)
+
+clean:
+	rm -rf build

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one boundary between livegraft's arch-neutral core and arch/<arch>/.
+ * Every difference between architectures and kernel versions sits behind
+ * these functions; core/ calls them unconditionally.
+ */
+#ifndef _LIVEGRAFT_ARCH_H
+#define _LIVEGRAFT_ARCH_H
+
+/**
+ * lg_arch_ksyms_init() - resolve the kernel functions this arch needs
+ *
+ * Return: 0, or -ENOENT after lg_ksym_require() named the missing one.
+ */
+int lg_arch_ksyms_init(void);
+
+/**
+ * lg_arch_stack_checker() - what proves that a sleeping task's stack is clean
+ *
+ * Return: a short name for logs and sysfs ("orc", "frame-records").
+ */
+const char *lg_arch_stack_checker(void);
+
+#endif /* _LIVEGRAFT_ARCH_H */

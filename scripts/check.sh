@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh - what `make check` runs: lint, then for every architecture build
+# everything and run the kselftest collection in a QEMU guest. Lint and each
+# build count as one test each; every selftest scenario counts as one.
+#
+# usage: check.sh KVER ARCH...
+# The last line is "N passed, N failed, N skipped"; exit 1 on any failure.
+
+set -uo pipefail
+
+kver=$1
+shift
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+
+passed=0 failed=0 skipped=0
+summary=()
+start=$(date +%s)
+
+# step(name, cmd...) - run a step that counts as one test
+step()
+{
+	local name=$1
+	shift
+	if "$@"; then
+		passed=$((passed + 1))
+		summary+=("ok      $name")
+	else
+		failed=$((failed + 1))
+		summary+=("not ok  $name")
+		return 1
+	fi
+}
+
+# harness_catches(what, timeout, cmd) - the VM runner must fail a guest
+# whose command breaks the kernel in this way, and say why
+harness_catches()
+{
+	local out
+
+	make -s ARCH="$1" KVER="$kver" >/dev/null || return 1
+	out=$(LG_TIMEOUT=$3 scripts/vm-run.sh --arch "$1" --kver "$kver" \
+		--build "build/$1-$kver" --cmd "$4" 2>&1) && return 1
+	grep -q "FAIL: $2" <<<"$out"
+}
+
+step "lint" make -s lint KVER="$kver"
+step "harness catches a kernel panic" \
+	harness_catches "$1" "the kernel reported an error" 300 'echo c >/proc/sysrq-trigger'
+step "harness catches a hung guest" \
+	harness_catches "$1" "timeout" 30 'sleep 600'
+
+for arch in "$@"; do
+	tag=$arch-$kver
+	build=build/$tag
+	rm -f "$build/results"
+	step "build $tag" make -s ARCH="$arch" KVER="$kver" || continue
+	scripts/vm-run.sh --arch "$arch" --kver "$kver" --build "$build" --kselftest
+	if [ -f "$build/results" ]; then
+		read -r p f s <"$build/results"
+	else
+		p=0 f=1 s=0
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	summary+=("$( [ "$f" -eq 0 ] && echo "ok    " || echo "not ok")  selftests $tag: $p passed, $f failed, $s skipped")
+done
+
+echo
+echo "== make check: $(($(date +%s) - start)) s"
+printf '   %s\n' "${summary[@]}"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,75 @@
+#!/bin/busybox sh
+# shellcheck shell=dash
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of livegraft's test guest: mount, run the work the host asked for,
+# check that nothing leaked, print the end marker, power off.
+
+/bin/busybox --install -s
+# The static insmod built for the guest stays in place of busybox's.
+
+step() { echo "[+] $*"; }
+
+fail() {
+	echo "[!] $*"
+	rc=1
+}
+
+mount_filesystems() {
+	mount -t proc proc /proc
+	mount -t sysfs sysfs /sys
+	mount -t devtmpfs devtmpfs /dev
+	# devtmpfs has no fd links; kselftest's runner writes to /dev/stdout.
+	ln -s /proc/self/fd /dev/fd
+	ln -s fd/0 /dev/stdin
+	ln -s fd/1 /dev/stdout
+	ln -s fd/2 /dev/stderr
+	mkdir -p /dev/pts /dev/shm
+	mount -t devpts devpts /dev/pts
+	mount -t tmpfs tmpfs /tmp
+	mount -t debugfs debugfs /sys/kernel/debug
+	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+	hostname livegraft-guest
+}
+
+run_work() {
+	case "$mode" in
+	kselftest)
+		step "running the kselftest collection on $(uname -r) $(uname -m)"
+		cd /kselftest && ./run_kselftest.sh
+		cd /
+		;;
+	demo)
+		sh /root/demo.sh
+		rc=$?
+		;;
+	cmd)
+		cd /extra 2>/dev/null || cd /
+		sh -c "$(cat /etc/lg-cmd)"
+		rc=$?
+		cd /
+		;;
+	esac
+}
+
+# check_leaks() - every test leaves the system as it found it.
+check_leaks() {
+	step "checking for leftovers"
+	for ko in "/lib/modules/$(uname -r)/extra/"*.ko; do
+		name=$(basename "$ko" .ko | tr - _)
+		grep -q "^$name " /proc/modules && fail "module $name still loaded"
+	done
+	[ -e /sys/kernel/livegraft ] && fail "/sys/kernel/livegraft still exists"
+	# Taint bits 7 (D: oops) and 9 (W: warning).
+	[ $(($(cat /proc/sys/kernel/tainted) & 0x280)) -eq 0 ] ||
+		fail "kernel tainted by an oops or a warning"
+}
+
+rc=0
+mode=$(cat /etc/lg-mode)
+mount_filesystems
+echo "LIVEGRAFT-BEGIN $(cat /etc/lg-token)"
+run_work
+[ "$mode" = kselftest ] && check_leaks
+echo "LIVEGRAFT-END $(cat /etc/lg-token) rc=$rc"
+poweroff -f

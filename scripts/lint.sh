@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lint.sh - the kernel's checkpatch.pl over every C source and header, and
+# the shellcheck tool on every shell script; exit 0 only when both are clean.
+#
+# usage: lint.sh <linux-source dir holding scripts/checkpatch.pl>
+
+set -uo pipefail
+
+src=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+rc=0
+
+mapfile -t csrc < <(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' ! -path './build/*')
+if [ ${#csrc[@]} -gt 0 ]; then
+	echo "[lint] checkpatch.pl on ${#csrc[@]} C files"
+	"$src/scripts/checkpatch.pl" --no-tree --quiet --terse --show-types \
+		--strict --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		-f "${csrc[@]}" || rc=1
+fi
+
+mapfile -t shsrc < <(git ls-files '*.sh' .ci/run 2>/dev/null)
+if [ ${#shsrc[@]} -gt 0 ]; then
+	echo "[lint] shellcheck on ${#shsrc[@]} shell scripts"
+	shellcheck -x "${shsrc[@]}" || rc=1
+fi
+
+[ $rc -eq 0 ] && echo "[lint] clean" || echo "[lint] FAILED"
+exit $rc

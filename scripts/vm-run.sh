@@ -1,0 +1,220 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm-run.sh - boot a Debian kernel in QEMU with livegraft's modules and run
+# work in it: the kselftest collection, the demo, or any shell command.
+#
+# usage: vm-run.sh --arch A --kver V --build DIR
+#                  (--kselftest | --demo | --cmd 'CMD') [--extra DIR]
+#
+# The guest is a busybox initramfs built from an explicit list of files. It
+# boots with panic_on_warn and oops=panic under -no-reboot, so a WARN, oops
+# or panic ends the run; a host timeout catches hangs. The run passes only
+# when the guest prints the end marker carrying this run's random token
+# (console noise cannot fake it) and the console shows no kernel error.
+#
+# Exit: the command's own status (--cmd), 0/1 otherwise. In --kselftest
+# mode the last line is "N passed, N failed, N skipped", also written to
+# DIR/results.
+
+set -euo pipefail
+
+LG_CACHE=${LG_CACHE:-/var/cache/livegraft}
+LG_TIMEOUT=${LG_TIMEOUT:-1200}
+LG_MEM=${LG_MEM:-1024}
+LG_SMP=${LG_SMP:-2}
+LG_ACCEL=${LG_ACCEL:-tcg}
+LG_VERBOSE=${LG_VERBOSE:-0}
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+
+arch=x86_64 kver=6.1 build='' mode='' cmd='' extra=''
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--arch) arch=$2; shift 2 ;;
+	--kver) kver=$2; shift 2 ;;
+	--build) build=$2; shift 2 ;;
+	--extra) extra=$2; shift 2 ;;
+	--cmd) mode=cmd; cmd=$2; shift 2 ;;
+	--kselftest) mode=kselftest; shift ;;
+	--demo) mode=demo; shift ;;
+	*) echo "vm-run.sh: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+done
+if [ -z "$build" ] || [ -z "$mode" ]; then
+	echo "vm-run.sh: need --build and a mode" >&2
+	exit 2
+fi
+build=$(cd "$build" && pwd)
+
+case "$arch" in
+x86_64) debarch=amd64 ;;
+arm64) debarch=arm64 ;;
+*) echo "vm-run.sh: unknown arch '$arch'" >&2; exit 2 ;;
+esac
+target=$LG_CACHE/$kver-$debarch
+ksft=$LG_CACHE/src/linux-source-$kver/tools/testing/selftests
+release=$(cat "$target/release")
+tag="$arch-$kver"
+work=$build/vm
+log=$work/console.log
+token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+
+pp() { printf '[%s] %s\n' "$tag" "$*" >&2; }
+
+# build_insmod(dest) - a static insmod for the guest, see guest/insmod.c
+build_insmod()
+{
+	local cc=gcc
+
+	[ "$arch" = arm64 ] && [ "$(uname -m)" != aarch64 ] && cc=aarch64-linux-gnu-gcc
+	"$cc" -O2 -Wall -static -o "$1" "$here/guest/insmod.c"
+}
+
+# stage_initramfs() - lay out the guest's root: busybox, /init, the modules,
+# the kselftest runner and collection, and the user's extra files.
+stage_initramfs()
+{
+	local root=$work/root ko
+
+	rm -rf "$work"
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,root,etc}
+	cp "$target/busybox" "$root/bin/busybox"
+	install -m 0755 "$here/guest/init.sh" "$root/init"
+	build_insmod "$root/sbin/insmod"
+	# kselftest's runner calls /usr/bin/timeout with GNU options.
+	install -m 0755 "$here/guest/timeout.sh" "$root/usr/bin/timeout"
+
+	mkdir -p "$root/lib/modules/$release/extra"
+	for ko in $(cd "$build" && find . -name '*.ko' ! -path './vm/*'); do
+		cp "$build/$ko" "$root/lib/modules/$release/extra/"
+	done
+
+	mkdir -p "$root/kselftest"
+	cp "$ksft/run_kselftest.sh" "$root/kselftest/"
+	cp -r "$ksft/kselftest" "$root/kselftest/"
+	make -s -C "$top/selftests" KSFT_LIB="$ksft" \
+		INSTALL_PATH="$root/kselftest/livegraft" install >/dev/null
+	make -s --no-print-directory -C "$top/selftests" KSFT_LIB="$ksft" \
+		COLLECTION=livegraft emit_tests >"$root/kselftest/kselftest-list.txt"
+
+	cp "$top/scripts/guest/demo.sh" "$root/root/demo.sh"
+	if [ -n "$extra" ]; then
+		cp -r "$extra/." "$root/extra"
+	fi
+	printf '%s\n' "$mode" >"$root/etc/lg-mode"
+	printf '%s\n' "$token" >"$root/etc/lg-token"
+	printf '%s\n' "$cmd" >"$root/etc/lg-cmd"
+
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) |
+		gzip -1 >"$work/initramfs.gz"
+}
+
+# boot() - run QEMU on the serial console, saving everything it prints.
+boot()
+{
+	local append="panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1"
+	local qemu
+
+	append="$append hung_task_panic=1 loglevel=5 rdinit=/init"
+	case "$arch" in
+	x86_64)
+		qemu=(qemu-system-x86_64 -machine pc -cpu max)
+		append="console=ttyS0 $append"
+		;;
+	arm64)
+		qemu=(qemu-system-aarch64 -machine virt -cpu 'max,pauth-impdef=on')
+		append="console=ttyAMA0 $append"
+		;;
+	esac
+	qemu+=(-accel "$LG_ACCEL" -smp "$LG_SMP" -m "$LG_MEM" -nographic
+	       -no-reboot -kernel "$target/vmlinuz" -initrd "$work/initramfs.gz"
+	       -append "$append")
+
+	pp "booting $release under QEMU ($LG_ACCEL, ${LG_SMP} cpus)"
+	set +e
+	timeout --foreground "$LG_TIMEOUT" "${qemu[@]}" </dev/null 2>&1 |
+		tr -d '\r' | tee "$log" | show
+	qemu_rc=${PIPESTATUS[0]}
+	set -e
+}
+
+# show() - what the user sees of the console: everything in verbose mode;
+# the test results and anything the kernel reports in kselftest mode; else
+# what the guest printed once the work began.
+show()
+{
+	if [ "$LG_VERBOSE" = 1 ]; then
+		sed -u "s/^/[$tag] /"
+	elif [ "$mode" = kselftest ]; then
+		grep --line-buffered -aE "$result_re|$error_re" |
+			sed -u "s/^/[$tag] /"
+	else
+		awk -v tok="$token" '
+			$0 == "LIVEGRAFT-BEGIN " tok { on = 1; next }
+			index($0, "LIVEGRAFT-END " tok) == 1 { on = 0 }
+			on { print; fflush() }'
+	fi
+}
+
+result_re='^(not )?ok [0-9]+ |^# TEST: '
+error_re='Oops|BUG:|WARNING:|Kernel panic|soft lockup|hard LOCKUP|blocked for more than|Call Trace:|general protection fault|Unable to handle kernel'
+
+# verdict() - did the guest finish, cleanly? Sets guest_rc.
+verdict()
+{
+	local end
+
+	end=$(grep -a "^LIVEGRAFT-END $token rc=" "$log" | tail -n 1 || true)
+	if grep -aEq "$error_re" "$log"; then
+		pp "FAIL: the kernel reported an error (see $log):"
+		grep -aE -m 5 "$error_re" "$log" | sed "s/^/[$tag]   /" >&2
+		guest_rc=1
+		kernel_error=1
+	elif [ -z "$end" ]; then
+		if [ "$qemu_rc" = 124 ]; then
+			pp "FAIL: timeout after ${LG_TIMEOUT}s (see $log)"
+		else
+			pp "FAIL: the guest stopped before finishing (qemu exit $qemu_rc, see $log)"
+		fi
+		tail -n 20 "$log" | sed "s/^/[$tag]   /" >&2
+		guest_rc=1
+		kernel_error=1
+	else
+		guest_rc=${end##*rc=}
+	fi
+}
+
+# count_results() - tally the scenarios the collection reported. A script
+# that failed (TAP "not ok") without a failing scenario counts once more,
+# and so does a guest that crashed or hung.
+count_results()
+{
+	local passed failed skipped extra_fail
+
+	passed=$(grep -acE '^# TEST: .* \.\.\. ok$' "$log" || true)
+	failed=$(grep -acE '^# TEST: .* \.\.\. not ok' "$log" || true)
+	skipped=$(grep -acE '^# TEST: .* \.\.\. SKIP' "$log" || true)
+	extra_fail=$(awk '
+		/^# TEST: .* \.\.\. not ok/ { bad = 1 }
+		/^not ok [0-9]+ / { if (!bad) n++; bad = 0; next }
+		/^ok [0-9]+ / { bad = 0 }
+		END { print n + 0 }' "$log")
+	failed=$((failed + extra_fail + ${kernel_error:-0}))
+	if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ]; then
+		pp "FAIL: no test ran"
+		failed=1
+	fi
+	echo "$passed $failed $skipped" >"$build/results"
+	echo "[$tag] $passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+}
+
+stage_initramfs
+boot
+verdict
+case "$mode" in
+kselftest) count_results ;;
+*) exit "$guest_rc" ;;
+esac

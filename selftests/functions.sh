@@ -1,0 +1,184 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shell library of the livegraft kselftest collection, shaped like the
+# kernel's tools/testing/selftests/livepatch/functions.sh. Plain POSIX sh:
+# the test guest has busybox and nothing else.
+#
+# A test script defines one function per scenario, then calls
+# run_test "name" function for each. A scenario fails by calling die (or
+# any helper that does); run_test then cleans up (disables every patch,
+# unloads every module this collection loaded) so that the next scenario,
+# or any one run alone, starts from a clean system.
+
+MAX_RETRIES=600
+RETRY_INTERVAL=0.1	# seconds: loop_until waits at most a minute
+LG_SYSFS=/sys/kernel/livegraft
+LG_MODDIR=${LG_MODDIR:-/lib/modules/$(uname -r)/extra}
+
+ksft_skip=4
+
+# busybox sh runs its own applets in place of a PATH lookup, and busybox's
+# insmod loads a module twice when the first attempt fails; the test guest
+# has a plain one-attempt insmod at /sbin/insmod, reached by its path.
+LG_INSMOD=insmod
+[ -f /sbin/insmod ] && [ ! -L /sbin/insmod ] && LG_INSMOD=/sbin/insmod
+lg_failed=0
+lg_skipped=0
+
+# log(msg) - write msg to the kernel log, so dmesg reads as a transcript
+log() {
+	echo "$1" >/dev/kmsg
+}
+
+# die(msg) - fail the current scenario
+die() {
+	log "ERROR: $1"
+	echo "ERROR: $1" >&2
+	exit 1
+}
+
+# skip(msg) - the current scenario cannot run here
+skip() {
+	log "SKIP: $1"
+	echo "$1" >"$LG_TMP/skip"
+	exit $ksft_skip
+}
+
+# loop_until(cmd) - poll until cmd succeeds, for at most a minute
+loop_until() {
+	i=0
+	while ! eval "$1"; do
+		i=$((i + 1))
+		[ $i -ge $MAX_RETRIES ] && return 1
+		sleep $RETRY_INTERVAL
+	done
+}
+
+# mod_name(file) - the kernel's name of a module file (dashes become _)
+mod_name() {
+	basename "$1" .ko | tr - _
+}
+
+# is_loaded(mod) - whether the module is in the kernel
+is_loaded() {
+	grep -q "^$(mod_name "$1") " /proc/modules
+}
+
+# load_mod(mod, [args]) - insmod a module of this collection; any failure dies
+load_mod() {
+	mod=$1
+	shift
+	log "% insmod $mod${*:+ $*}"
+	out=$("$LG_INSMOD" "$LG_MODDIR/$mod.ko" "$@" 2>&1) || die "insmod $mod failed: $out"
+	[ -z "$out" ] || die "insmod $mod said: $out"
+	echo "$mod" >>"$LG_TMP/loaded"
+}
+
+# load_failing_mod(mod, [args]) - insmod that must fail; logs insmod's error
+load_failing_mod() {
+	mod=$1
+	shift
+	log "% insmod $mod${*:+ $*}"
+	if out=$("$LG_INSMOD" "$LG_MODDIR/$mod.ko" "$@" 2>&1); then
+		echo "$mod" >>"$LG_TMP/loaded"
+		die "insmod $mod unexpectedly succeeded"
+	fi
+	log "$out"
+}
+
+# unload_mod(mod) - rmmod a module and wait until it is gone
+unload_mod() {
+	log "% rmmod $1"
+	out=$(rmmod "$(mod_name "$1")" 2>&1) || die "rmmod $1 failed: $out"
+	loop_until "! is_loaded $1" || die "module $1 did not go away"
+}
+
+# start_test(name) - mark where this scenario's transcript starts
+start_test() {
+	LG_TEST=$1
+	log "===== TEST: $1 ====="
+}
+
+# transcript() - the kernel log since start_test, only the lines about
+# livegraft and its test modules, without timestamps
+transcript() {
+	dmesg | sed -n "/===== TEST: $LG_TEST =====/,\$p" |
+		sed -e 's/^\[[ 0-9.]*\] //' |
+		grep -E 'livegraft|test_lg|^(insmod|rmmod): ' |
+		grep -v -e '===== TEST: ' -e 'taints kernel' -e 'tainting kernel' \
+			-e 'loading out-of-tree module' -e 'module verification failed'
+}
+
+# check_result(expected) - the transcript must be exactly the expected text
+check_result() {
+	transcript >"$LG_TMP/actual"
+	printf '%s\n' "$1" >"$LG_TMP/expected"
+	if ! cmp -s "$LG_TMP/expected" "$LG_TMP/actual"; then
+		echo "transcript differs (- expected, + actual):" >&2
+		diff -u "$LG_TMP/expected" "$LG_TMP/actual" >&2
+		die "unexpected transcript"
+	fi
+}
+
+# assert_eq(what, expected, actual)
+assert_eq() {
+	[ "$2" = "$3" ] || die "$1: expected '$2', got '$3'"
+}
+
+# check_mode(path, mode) - ls-style permissions, e.g. -rw-r--r--
+check_mode() {
+	assert_eq "mode of $1" "$2" "$(stat -c %A "$1")"
+}
+
+# check_value(path, value)
+check_value() {
+	assert_eq "$1" "$2" "$(cat "$1")"
+}
+
+# cleanup() - leave the system as a scenario found it: disable every patch,
+# then unload what the scenario loaded, newest first.
+cleanup() {
+	for en in "$LG_SYSFS"/*/enabled; do
+		[ -e "$en" ] || continue
+		[ "$(cat "$en")" = 1 ] && echo 0 >"$en" 2>/dev/null
+		loop_until "[ ! -e '$en' ]"
+	done
+	[ -f "$LG_TMP/loaded" ] || return 0
+	sed '1!G;h;$!d' "$LG_TMP/loaded" | while read -r mod; do
+		is_loaded "$mod" && rmmod "$(mod_name "$mod")"
+	done
+	rm -f "$LG_TMP/loaded"
+}
+
+# run_test(name, function) - run one scenario in a subshell, report it in
+# one line, clean up after it
+run_test() {
+	rm -f "$LG_TMP/skip"
+	(
+		set -e
+		start_test "$1"
+		"$2"
+	)
+	rc=$?
+	cleanup
+	if [ $rc -eq 0 ]; then
+		echo "TEST: $1 ... ok"
+	elif [ $rc -eq $ksft_skip ]; then
+		echo "TEST: $1 ... SKIP: $(cat "$LG_TMP/skip" 2>/dev/null)"
+		lg_skipped=$((lg_skipped + 1))
+	else
+		echo "TEST: $1 ... not ok"
+		lg_failed=$((lg_failed + 1))
+	fi
+}
+
+# finish() - the script's exit status for the kselftest runner
+finish() {
+	rm -rf "$LG_TMP"
+	[ $lg_failed -eq 0 ] || exit 1
+	exit 0
+}
+
+[ "$(id -u)" -eq 0 ] || { echo "must be run as root" >&2; exit $ksft_skip; }
+LG_TMP=$(mktemp -d /tmp/livegraft-test.XXXXXX)

@@ -1,0 +1,64 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2317 # scenarios are called through run_test
+#
+# The livegraft framework module itself: load, sysfs root, unload, and the
+# refusal to load on a kernel that lacks an internal it depends on.
+
+# shellcheck source=selftests/functions.sh
+. "$(dirname "$0")/functions.sh"
+
+# Load livegraft.ko: /sys/kernel/livegraft appears, empty, beside (not in
+# place of) the kernel's own /sys/kernel/livepatch; rmmod removes it.
+test_load_unload() {
+	load_mod livegraft
+	check_mode "$LG_SYSFS" drwxr-xr-x
+	assert_eq "patches in $LG_SYSFS" "" "$(ls "$LG_SYSFS")"
+	unload_mod livegraft
+	[ ! -e "$LG_SYSFS" ] || die "$LG_SYSFS left behind after rmmod"
+	case $(uname -m) in
+	x86_64) checker=orc ;;
+	*) checker=frame-records ;;
+	esac
+	check_result "% insmod livegraft
+livegraft: loaded (stack check: $checker)
+% rmmod livegraft
+livegraft: unloaded"
+}
+
+# Load and unload several times: nothing is left over from one load that
+# makes the next one fail.
+test_reload() {
+	for i in 1 2 3; do
+		load_mod livegraft
+		[ -d "$LG_SYSFS" ] || die "load $i: no $LG_SYSFS"
+		unload_mod livegraft
+	done
+	[ ! -e "$LG_SYSFS" ] || die "$LG_SYSFS left behind"
+}
+
+# A kernel without one of the internals livegraft needs (simulated with
+# the fail_symbol test hook): insmod fails with ENOENT, one log line names
+# the symbol, and nothing is left behind.
+refuse_without() {
+	load_failing_mod livegraft fail_symbol="$1"
+	is_loaded livegraft && die "livegraft loaded without $1"
+	[ ! -e "$LG_SYSFS" ] || die "$LG_SYSFS left behind"
+	check_result "% insmod livegraft fail_symbol=$1
+livegraft: required kernel symbol '$1' not found, refusing to load
+insmod: ERROR: could not insert module $LG_MODDIR/livegraft.ko: No such file or directory"
+}
+
+run_test "load and unload" test_load_unload
+run_test "reload" test_reload
+# Every kernel internal livegraft resolves at load, on this architecture.
+required="kallsyms_lookup_name kallsyms_on_each_symbol
+module_kallsyms_on_each_symbol kallsyms_lookup_size_offset find_module
+task_call_func wake_up_state wake_up_if_idle idle_task"
+[ "$(uname -m)" = x86_64 ] && required="$required stack_trace_save_tsk_reliable"
+
+for sym in $required; do
+	eval "test_missing_$sym() { refuse_without $sym; }"
+	run_test "refuse to load without $sym" "test_missing_$sym"
+done
+finish
