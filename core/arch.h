@@ -7,6 +7,13 @@
 #ifndef _LIVEGRAFT_ARCH_H
 #define _LIVEGRAFT_ARCH_H
 
+/*
+ * arch/<arch>/lg_arch.h: the handler's hot-path helpers, inline.
+ * LG_ARCH_FTRACE_FLAGS are the ftrace_ops flags of a redirecting ops;
+ * lg_arch_set_ip(fregs, ip) makes ftrace return into ip.
+ */
+#include <lg_arch.h>
+
 /**
  * lg_arch_ksyms_init() - resolve the kernel functions this arch needs
  *

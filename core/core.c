@@ -11,7 +11,9 @@
 #include <linux/module.h>
 
 #include "arch.h"
+#include "core.h"
 #include "ksyms.h"
+#include "modules.h"
 #include "sysfs.h"
 
 static int __init livegraft_init(void)
@@ -22,17 +24,37 @@ static int __init livegraft_init(void)
 	if (ret)
 		return ret;
 
-	ret = lg_sysfs_init();
+	ret = lg_patch_init();
 	if (ret)
 		return ret;
 
+	ret = lg_sysfs_init();
+	if (ret)
+		goto err_patch;
+
+	ret = lg_modules_init();
+	if (ret)
+		goto err_sysfs;
+
 	pr_notice("loaded (stack check: %s)\n", lg_arch_stack_checker());
 	return 0;
+
+err_sysfs:
+	lg_sysfs_exit();
+err_patch:
+	lg_patch_exit();
+	return ret;
 }
 
+/*
+ * Every patch module depends on livegraft's exports, so no patch is left
+ * when this runs.
+ */
 static void __exit livegraft_exit(void)
 {
+	lg_modules_exit();
 	lg_sysfs_exit();
+	lg_patch_exit();
 	pr_notice("unloaded\n");
 }
 

@@ -4,15 +4,280 @@
  *
  * The root is not /sys/kernel/livepatch: that one belongs to the kernel's
  * own livepatch, which may be present and in use at the same time.
+ *
+ *   <patch>/enabled        rw  1/0; see enabled_store()
+ *   <patch>/transition     ro  1 while tasks move between universes
+ *   <patch>/force          wo  1: move every remaining task now
+ *   <patch>/signal         wo  1: poke the tasks that block the transition
+ *   <patch>/replace        ro  1 for a cumulative patch
+ *   <patch>/pending        ro  the tasks not yet in the target universe
+ *   <patch>/stats          ro  "key: value" figures of the transitions
+ *   <patch>/<object>/patched      ro
+ *   <patch>/<object>/<function,sympos>/
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
 
+#include "core.h"
 #include "sysfs.h"
+#include "transition.h"
 
 struct kobject *lg_root_kobj;
+
+#define to_patch(k) container_of(k, struct lg_live_patch, kobj)
+#define to_object(k) container_of(k, struct lg_live_object, kobj)
+#define to_func(k) container_of(k, struct lg_live_func, kobj)
+
+/*
+ * Writing 0 disables an enabled patch; writing 1 or 0 during the patch's
+ * own transition turns it around. A disabled patch cannot come back (load
+ * its module again), and writing the current value is an error.
+ */
+static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	struct lg_live_patch *patch = to_patch(kobj);
+	bool enabled;
+	int ret;
+
+	ret = kstrtobool(buf, &enabled);
+	if (ret)
+		return ret;
+
+	mutex_lock(&lg_mutex);
+	if (patch->enabled == enabled) {
+		pr_err("'%s': already %s\n", patch->name,
+		       enabled ? "enabled" : "disabled");
+		ret = -EINVAL;
+	} else if (enabled) {
+		pr_err("'%s': a disabled patch cannot be enabled again, load its module anew\n",
+		       patch->name);
+		ret = -EINVAL;
+	} else {
+		ret = lg_disable_patch(patch);
+	}
+	mutex_unlock(&lg_mutex);
+
+	return ret ?: count;
+}
+
+static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_patch(kobj)->enabled);
+}
+
+static ssize_t transition_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  READ_ONCE(lg_transition_patch) == to_patch(kobj));
+}
+
+/* Shared by force and signal: both act on a transition that runs. */
+static ssize_t transition_action(struct kobject *kobj, const char *buf,
+				 size_t count, const char *what)
+{
+	struct lg_live_patch *patch = to_patch(kobj);
+	bool val;
+	int ret;
+
+	ret = kstrtobool(buf, &val);
+	if (ret)
+		return ret;
+	if (!val)
+		return count;
+
+	mutex_lock(&lg_mutex);
+	if (lg_transition_patch != patch) {
+		pr_err("'%s': cannot %s: the patch is not in transition\n",
+		       patch->name, what);
+		ret = -EINVAL;
+	}
+	mutex_unlock(&lg_mutex);
+
+	return ret ?: count;
+}
+
+static ssize_t force_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	return transition_action(kobj, buf, count, "force");
+}
+
+static ssize_t signal_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	return transition_action(kobj, buf, count, "signal");
+}
+
+static ssize_t replace_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_patch(kobj)->desc->replace);
+}
+
+/* Every task moves when the transition starts: none is ever pending. */
+static ssize_t pending_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return 0;
+}
+
+static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct lg_live_patch *patch = to_patch(kobj);
+	ssize_t len;
+
+	mutex_lock(&lg_mutex);
+	len = sysfs_emit(buf,
+			 "transitions: %u\n"
+			 "last_start_ns: %llu\n"
+			 "last_duration_ns: %llu\n",
+			 patch->stats.transitions, patch->stats.start_ns,
+			 patch->stats.duration_ns);
+	mutex_unlock(&lg_mutex);
+	return len;
+}
+
+static struct kobj_attribute enabled_kobj_attr = __ATTR_RW(enabled);
+static struct kobj_attribute transition_kobj_attr = __ATTR_RO(transition);
+static struct kobj_attribute force_kobj_attr = __ATTR_WO(force);
+static struct kobj_attribute signal_kobj_attr = __ATTR_WO(signal);
+static struct kobj_attribute replace_kobj_attr = __ATTR_RO(replace);
+static struct kobj_attribute pending_kobj_attr = __ATTR_RO(pending);
+static struct kobj_attribute stats_kobj_attr = __ATTR_RO(stats);
+
+static struct attribute *lg_patch_attrs[] = {
+	&enabled_kobj_attr.attr,
+	&transition_kobj_attr.attr,
+	&force_kobj_attr.attr,
+	&signal_kobj_attr.attr,
+	&replace_kobj_attr.attr,
+	&pending_kobj_attr.attr,
+	&stats_kobj_attr.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(lg_patch);
+
+static ssize_t patched_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_object(kobj)->patched);
+}
+
+static struct kobj_attribute patched_kobj_attr = __ATTR_RO(patched);
+
+static struct attribute *lg_object_attrs[] = {
+	&patched_kobj_attr.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(lg_object);
+
+/* The patch struct itself is freed by free_patch_finish() once this ran. */
+static void patch_release(struct kobject *kobj)
+{
+	complete(&to_patch(kobj)->finish);
+}
+
+static void object_release(struct kobject *kobj)
+{
+	kfree(to_object(kobj));
+}
+
+static void func_release(struct kobject *kobj)
+{
+	kfree(to_func(kobj));
+}
+
+static const struct kobj_type lg_patch_ktype = {
+	.release = patch_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = lg_patch_groups,
+};
+
+static const struct kobj_type lg_object_ktype = {
+	.release = object_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = lg_object_groups,
+};
+
+static const struct kobj_type lg_func_ktype = {
+	.release = func_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+};
+
+void lg_sysfs_init_patch(struct lg_live_patch *patch)
+{
+	kobject_init(&patch->kobj, &lg_patch_ktype);
+}
+
+void lg_sysfs_init_object(struct lg_live_object *obj)
+{
+	kobject_init(&obj->kobj, &lg_object_ktype);
+}
+
+void lg_sysfs_init_func(struct lg_live_func *func)
+{
+	kobject_init(&func->kobj, &lg_func_ktype);
+}
+
+/**
+ * lg_sysfs_add_patch() - publish a patch's directory tree
+ * @patch: a patch whose kobjects lg_sysfs_init_*() initialised
+ *
+ * Return: 0 or an error; either way lg_sysfs_put_objects() and a put of
+ * the patch's kobject undo it.
+ */
+int lg_sysfs_add_patch(struct lg_live_patch *patch)
+{
+	struct lg_live_object *obj;
+	struct lg_live_func *func;
+	int ret;
+
+	ret = kobject_add(&patch->kobj, lg_root_kobj, "%s", patch->name);
+	if (ret)
+		return ret;
+
+	lg_for_each_object(patch, obj) {
+		ret = kobject_add(&obj->kobj, &patch->kobj, "%s",
+				  lg_object_name(obj));
+		if (ret)
+			return ret;
+		lg_for_each_func(obj, func) {
+			ret = kobject_add(&func->kobj, &obj->kobj, "%s,%lu",
+					  func->desc->old_name,
+					  lg_func_sympos(func));
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/**
+ * lg_sysfs_put_objects() - drop a patch's objects and functions
+ * @patch: a patch no handler and no transition uses any more
+ */
+void lg_sysfs_put_objects(struct lg_live_patch *patch)
+{
+	struct lg_live_object *obj, *tmp_obj;
+	struct lg_live_func *func, *tmp_func;
+
+	list_for_each_entry_safe(obj, tmp_obj, &patch->objs, node) {
+		list_for_each_entry_safe(func, tmp_func, &obj->funcs, node) {
+			list_del(&func->node);
+			kobject_put(&func->kobj);
+		}
+		list_del(&obj->node);
+		kobject_put(&obj->kobj);
+	}
+}
 
 int lg_sysfs_init(void)
 {

@@ -3,11 +3,20 @@
 #define _LIVEGRAFT_SYSFS_H
 
 struct kobject;
+struct lg_live_patch;
+struct lg_live_object;
+struct lg_live_func;
 
 /* /sys/kernel/livegraft: one directory per patch lives under it. */
 extern struct kobject *lg_root_kobj;
 
 int lg_sysfs_init(void);
 void lg_sysfs_exit(void);
+
+void lg_sysfs_init_patch(struct lg_live_patch *patch);
+void lg_sysfs_init_object(struct lg_live_object *obj);
+void lg_sysfs_init_func(struct lg_live_func *func);
+int lg_sysfs_add_patch(struct lg_live_patch *patch);
+void lg_sysfs_put_objects(struct lg_live_patch *patch);
 
 #endif /* _LIVEGRAFT_SYSFS_H */

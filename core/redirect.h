@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _LIVEGRAFT_REDIRECT_H
+#define _LIVEGRAFT_REDIRECT_H
+
+struct lg_live_func;
+
+/* Must hold lg_mutex. */
+int lg_redirect_check(struct lg_live_func *func);
+int lg_redirect_func(struct lg_live_func *func);
+void lg_unredirect_func(struct lg_live_func *func);
+void lg_synchronize(void);
+
+#endif /* _LIVEGRAFT_REDIRECT_H */

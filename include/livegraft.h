@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * livegraft.h - the API of livegraft, for patch modules.
+ *
+ * A patch module describes its replacement functions in static tables and
+ * calls lg_enable_patch() from its module_init. livegraft redirects every
+ * old function to its replacement and moves the system to the new code;
+ * /sys/kernel/livegraft/<patch>/ then shows and controls the patch.
+ * Documentation/api.md has the details, Documentation/writing-a-patch.md a
+ * walk-through, samples/ working examples.
+ */
+#ifndef _LIVEGRAFT_H
+#define _LIVEGRAFT_H
+
+#include <linux/module.h>
+#include <linux/types.h>
+
+struct lg_object;
+
+/**
+ * struct lg_func - one function to replace
+ * @old_name:	name of the function to replace, as kallsyms knows it
+ * @new_func:	the replacement; it must have the old function's prototype
+ * @old_sympos:	which of several functions of that name in the object:
+ *		0 when the name is unique there, N for the Nth in kallsyms order
+ *
+ * An array of these ends with an all-zero entry.
+ */
+struct lg_func {
+	const char *old_name;
+	void *new_func;
+	unsigned long old_sympos;
+};
+
+/**
+ * struct lg_callbacks - optional hooks around patching one object
+ * @pre_patch:	before the object is patched; a non-zero return refuses the
+ *		patch (or the loading module, for a module that loads later)
+ * @post_patch:	after the patch transition has completed
+ * @pre_unpatch: before the unpatch transition starts
+ * @post_unpatch: after the object is unpatched; also after a patch that
+ *		failed, for objects whose pre_patch succeeded
+ *
+ * Each runs only for an object that is loaded at that moment.
+ */
+struct lg_callbacks {
+	int (*pre_patch)(struct lg_object *obj);
+	void (*post_patch)(struct lg_object *obj);
+	void (*pre_unpatch)(struct lg_object *obj);
+	void (*post_unpatch)(struct lg_object *obj);
+};
+
+/**
+ * struct lg_object - the functions to replace in one object
+ * @name:	NULL for vmlinux, else the name of a module, which may be
+ *		loaded before the patch, after it, or never
+ * @funcs:	the functions, ending with an all-zero entry
+ * @callbacks:	optional hooks
+ *
+ * An array of these ends with an entry whose @name and @funcs are NULL.
+ */
+struct lg_object {
+	const char *name;
+	struct lg_func *funcs;
+	struct lg_callbacks callbacks;
+};
+
+/**
+ * struct lg_state - a change of system state that a patch makes
+ * @id:		non-zero identifier, shared by patches that know the state
+ * @version:	version of the change
+ * @data:	for the patch's own use
+ *
+ * An array of these ends with an entry whose @id is 0.
+ */
+struct lg_state {
+	unsigned long id;
+	unsigned int version;
+	void *data;
+};
+
+/**
+ * struct lg_patch - a live patch
+ * @mod:	the patch module, THIS_MODULE; it names the patch
+ * @objs:	the objects to patch
+ * @states:	optional system states, ending with a zero @id
+ * @replace:	a cumulative patch that replaces every patch before it
+ */
+struct lg_patch {
+	struct module *mod;
+	struct lg_object *objs;
+	struct lg_state *states;
+	bool replace;
+};
+
+/**
+ * lg_enable_patch() - register and apply a patch
+ * @patch:	the patch, in the patch module's static data
+ *
+ * Call it from the patch module's init, and return its result. Everything
+ * is checked before anything changes: on error nothing is left registered
+ * or redirected and the kernel log says what and why.
+ *
+ * Return: 0, or -EINVAL (a malformed patch, an ambiguous name, a function
+ * ftrace cannot trace), -ENOENT (a name not found), -EEXIST (a function
+ * listed twice, a patch of that name already present), -EBUSY (another
+ * patch in transition, a function another ftrace user redirects,
+ * ftrace_enabled=0), -ENOMEM, or the error of a pre_patch callback.
+ */
+int lg_enable_patch(struct lg_patch *patch);
+
+/**
+ * lg_lookup_symbol() - the address of any symbol kallsyms knows
+ * @objname:	NULL for vmlinux, else the name of a loaded module
+ * @name:	the symbol's name
+ * @sympos:	0 when the name must be unique in the object, N for the Nth
+ * @addr:	where to store the address
+ *
+ * For patch code that must reach kernel functions and data that are not
+ * exported (out of tree there are no klp relocations).
+ *
+ * Return: 0, -ENOENT (not found, or fewer than @sympos occurrences) or
+ * -EINVAL (ambiguous and @sympos is 0); the kernel log says which.
+ */
+int lg_lookup_symbol(const char *objname, const char *name,
+		     unsigned long sympos, unsigned long *addr);
+
+#endif /* _LIVEGRAFT_H */
