@@ -68,9 +68,12 @@ modules: $(TARGET_STAMP)
 		--exclude='*.symvers'
 	$(MAKE) $(KBUILD_ARGS) modules
 
+# CMD reaches the guest's shell as typed: neither make nor the host's
+# shell expands it.
+export LG_CMD := $(value CMD)
 vm-run: modules
 	scripts/vm-run.sh --arch $(ARCH) --kver $(KVER) --build $(BUILD) \
-		$(if $(EXTRA),--extra $(EXTRA)) --cmd '$(CMD)'
+		$(if $(EXTRA),--extra $(EXTRA)) --cmd "$$LG_CMD"
 
 demo: modules
 	scripts/vm-run.sh --arch $(ARCH) --kver $(KVER) --build $(BUILD) --demo

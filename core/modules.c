@@ -29,6 +29,7 @@ struct coming {
 	struct list_head node;
 	struct module *mod;
 };
+
 static LIST_HEAD(coming_list);
 
 static bool seen_coming(struct module *mod)

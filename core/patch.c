@@ -21,6 +21,7 @@
 #include "sysfs.h"
 #include "transition.h"
 
+/* See core.h: serialises every change of patch state. */
 DEFINE_MUTEX(lg_mutex);
 LIST_HEAD(lg_patches);
 
@@ -30,11 +31,16 @@ LIST_HEAD(lg_patches);
  */
 static struct workqueue_struct *lg_free_wq;
 
-#define lg_for_each_desc_object(desc, o) \
-	for (o = (desc)->objs; o->name || o->funcs; o++)
+/* The arrays of the description end with an all-zero entry. */
+static bool is_last_object(const struct lg_object *o)
+{
+	return !o->name && !o->funcs;
+}
 
-#define lg_for_each_desc_func(o, f) \
-	for (f = (o)->funcs; f->old_name || f->new_func || f->old_sympos; f++)
+static bool is_last_func(const struct lg_func *f)
+{
+	return !f->old_name && !f->new_func && !f->old_sympos;
+}
 
 static bool same_object(const struct lg_object *a, const struct lg_object *b)
 {
@@ -64,7 +70,7 @@ static int check_object(const char *name, const struct lg_object *o)
 		pr_err("'%s': invalid object name '%s'\n", name, o->name);
 		return -EINVAL;
 	}
-	lg_for_each_desc_func(o, f) {
+	for (f = o->funcs; !is_last_func(f); f++) {
 		if (!f->old_name || !f->new_func ||
 		    strlen(f->old_name) >= KSYM_NAME_LEN) {
 			pr_err("'%s': function %u of object '%s' needs an old_name and a new_func\n",
@@ -87,18 +93,22 @@ static int check_patch(struct lg_patch *desc)
 	const char *name;
 	int count = 0, ret;
 
-	if (!desc || !desc->mod || !desc->objs) {
-		pr_err("invalid patch: it needs a module and objects\n");
+	if (!desc || !desc->mod) {
+		pr_err("invalid patch: it needs its module\n");
 		return -EINVAL;
 	}
 	name = desc->mod->name;
+	if (!desc->objs) {
+		pr_err("'%s': the patch has no objects\n", name);
+		return -EINVAL;
+	}
 	if (desc->replace || (desc->states && desc->states[0].id)) {
 		pr_err("'%s': atomic replace and system states are not supported yet\n",
 		       name);
 		return -EOPNOTSUPP;
 	}
 
-	lg_for_each_desc_object(desc, o) {
+	for (o = desc->objs; !is_last_object(o); o++) {
 		ret = check_object(name, o);
 		if (ret < 0)
 			return ret;
@@ -110,7 +120,7 @@ static int check_patch(struct lg_patch *desc)
 				return -EEXIST;
 			}
 		}
-		lg_for_each_desc_func(o, f) {
+		for (f = o->funcs; !is_last_func(f); f++) {
 			for (g = o->funcs; g != f; g++) {
 				if (same_func(g, f)) {
 					pr_err("'%s': function '%s' is listed twice\n",
@@ -162,7 +172,7 @@ static struct lg_live_patch *alloc_patch(struct lg_patch *desc)
 	init_completion(&patch->finish);
 	lg_sysfs_init_patch(patch);
 
-	lg_for_each_desc_object(desc, o) {
+	for (o = desc->objs; !is_last_object(o); o++) {
 		obj = kzalloc(sizeof(*obj), GFP_KERNEL);
 		if (!obj)
 			goto err_free;
@@ -172,7 +182,7 @@ static struct lg_live_patch *alloc_patch(struct lg_patch *desc)
 		lg_sysfs_init_object(obj);
 		list_add_tail(&obj->node, &patch->objs);
 
-		lg_for_each_desc_func(o, f) {
+		for (f = o->funcs; !is_last_func(f); f++) {
 			func = kzalloc(sizeof(*func), GFP_KERNEL);
 			if (!func)
 				goto err_free;

@@ -38,10 +38,6 @@ static int match_symbol(void *data, const char *name, struct module *mod,
 	return args->sympos && args->count == args->sympos;
 }
 
-/* Log lines name the patch, when there is one: "'patch': symbol ...". */
-#define PATCH_FMT		"%s%s%s"
-#define PATCH_ARG(patch)	(patch) ? "'" : "", (patch) ?: "", (patch) ? "': " : ""
-
 static int find_symbol(const char *patch, const char *objname,
 		       const char *name, unsigned long sympos,
 		       unsigned long *addr)
@@ -50,6 +46,11 @@ static int find_symbol(const char *patch, const char *objname,
 		.objname = objname, .name = name, .sympos = sympos,
 	};
 	const char *in = objname ?: "vmlinux";
+	/* Log lines name the patch, when there is one: "'patch': symbol ...". */
+	char who[MODULE_NAME_LEN + 4] = "";
+
+	if (patch)
+		snprintf(who, sizeof(who), "'%s': ", patch);
 
 	if (objname)
 		lg_ksym.module_kallsyms_on_each_symbol(match_symbol, &args);
@@ -57,18 +58,18 @@ static int find_symbol(const char *patch, const char *objname,
 		lg_ksym.kallsyms_on_each_symbol(match_symbol, &args);
 
 	if (!args.count) {
-		pr_err(PATCH_FMT "symbol '%s' not found in %s\n",
-		       PATCH_ARG(patch), name, in);
+		pr_err("%ssymbol '%s' not found in %s\n",
+		       who, name, in);
 		return -ENOENT;
 	}
 	if (!sympos && args.count > 1) {
-		pr_err(PATCH_FMT "symbol '%s' is ambiguous in %s: %lu matches, set old_sympos\n",
-		       PATCH_ARG(patch), name, in, args.count);
+		pr_err("%ssymbol '%s' is ambiguous in %s: %lu matches, set old_sympos\n",
+		       who, name, in, args.count);
 		return -EINVAL;
 	}
 	if (sympos && args.count < sympos) {
-		pr_err(PATCH_FMT "symbol '%s' position %lu not found in %s: %lu matches\n",
-		       PATCH_ARG(patch), name, sympos, in, args.count);
+		pr_err("%ssymbol '%s' position %lu not found in %s: %lu matches\n",
+		       who, name, sympos, in, args.count);
 		return -ENOENT;
 	}
 	*addr = args.addr;

@@ -46,11 +46,31 @@ harness_catches()
 	grep -q "FAIL: $2" <<<"$out"
 }
 
+# user_patch_module(arch) - what Documentation/writing-a-patch.md tells a
+# patch author to do: build a module outside the tree with make extmod,
+# then try it in a guest with make vm-run
+user_patch_module()
+{
+	local dir rc
+	# shellcheck disable=SC2016 # $(uname -r) is the guest's
+	local cmd='insmod /lib/modules/$(uname -r)/extra/livegraft.ko && insmod my_patch.ko && grep -qx "my_patch: this has been live patched" /proc/cmdline'
+
+	dir=$(mktemp -d)
+	sed 's/livegraft_sample/my_patch/g' samples/livegraft-sample.c >"$dir/my_patch.c"
+	echo 'obj-m := my_patch.o' >"$dir/Kbuild"
+	make -s ARCH="$1" KVER="$kver" extmod M="$dir" >/dev/null &&
+		make -s ARCH="$1" KVER="$kver" vm-run EXTRA="$dir" CMD="$cmd" >/dev/null
+	rc=$?
+	rm -rf "$dir"
+	return $rc
+}
+
 step "lint" make -s lint KVER="$kver"
 step "harness catches a kernel panic" \
 	harness_catches "$1" "the kernel reported an error" 300 'echo c >/proc/sysrq-trigger'
 step "harness catches a hung guest" \
 	harness_catches "$1" "timeout" 30 'sleep 600'
+step "user patch module: make extmod, make vm-run" user_patch_module "$1"
 
 for arch in "$@"; do
 	tag=$arch-$kver

@@ -27,8 +27,9 @@ lg_failed=0
 lg_skipped=0
 
 # log(msg) - write msg to the kernel log, so dmesg reads as a transcript
+# (at notice level: the transcript is for dmesg, not the console)
 log() {
-	echo "$1" >/dev/kmsg
+	echo "<5>$1" >/dev/kmsg
 }
 
 # die(msg) - fail the current scenario
@@ -94,18 +95,69 @@ unload_mod() {
 	loop_until "! is_loaded $1" || die "module $1 did not go away"
 }
 
+# load_livegraft() - load the framework, its debug messages on: the
+# transcripts include the transition steps, as the kernel's livepatch
+# selftests do
+load_livegraft() {
+	load_mod livegraft
+	echo 'module livegraft +p' >/sys/kernel/debug/dynamic_debug/control
+}
+
+# livegraft_loaded_line() - what livegraft logs when it loads on this arch
+livegraft_loaded_line() {
+	case $(uname -m) in
+	x86_64) echo "livegraft: loaded (stack check: orc)" ;;
+	*) echo "livegraft: loaded (stack check: frame-records)" ;;
+	esac
+}
+
+# patch_dir(mod) - the sysfs directory of a patch module's patch
+patch_dir() {
+	echo "$LG_SYSFS/$(mod_name "$1")"
+}
+
+# wait_transition(mod) - wait until the patch's transition is over
+wait_transition() {
+	loop_until "[ \"\$(cat $(patch_dir "$1")/transition 2>/dev/null)\" = 0 ]" ||
+		die "patch $1: transition did not complete"
+}
+
+# load_patch(mod, [args]) - load a patch module, wait for its transition
+load_patch() {
+	load_mod "$@"
+	wait_transition "$1"
+}
+
+# disable_patch(mod) - disable a patch and wait until livegraft freed it
+disable_patch() {
+	log "% echo 0 > $(patch_dir "$1")/enabled"
+	echo 0 >"$(patch_dir "$1")/enabled" || die "cannot disable $1"
+	loop_until "[ ! -e $(patch_dir "$1") ]" || die "patch $1 was not freed"
+}
+
+# write_fails(file, value, errno text) - a write that must fail so
+write_fails() {
+	out=$( (echo "$2" >"$1") 2>&1) && die "writing '$2' to $1 succeeded"
+	case "$out" in
+	*"$3"*) ;;
+	*) die "writing '$2' to $1: expected '$3', got '$out'" ;;
+	esac
+}
+
 # start_test(name) - mark where this scenario's transcript starts
 start_test() {
 	LG_TEST=$1
 	log "===== TEST: $1 ====="
 }
 
-# transcript() - the kernel log since start_test, only the lines about
+# transcript() - the kernel log since the last start_test, only the lines about
 # livegraft and its test modules, without timestamps
 transcript() {
-	dmesg | sed -n "/===== TEST: $LG_TEST =====/,\$p" |
+	dmesg >"$LG_TMP/dmesg"
+	from=$(grep -n "===== TEST: $LG_TEST =====" "$LG_TMP/dmesg" | tail -n 1 | cut -d: -f1)
+	tail -n +"${from:-1}" "$LG_TMP/dmesg" |
 		sed -e 's/^\[[ 0-9.]*\] //' |
-		grep -E 'livegraft|test_lg|^(insmod|rmmod): ' |
+		grep -E 'livegraft|test_lg|^% |^(insmod|rmmod|sysctl): ' |
 		grep -v -e '===== TEST: ' -e 'taints kernel' -e 'tainting kernel' \
 			-e 'loading out-of-tree module' -e 'module verification failed'
 }
@@ -139,7 +191,7 @@ check_value() {
 # cleanup() - leave the system as a scenario found it: disable every patch,
 # then unload what the scenario loaded, newest first.
 cleanup() {
-	for en in "$LG_SYSFS"/*/enabled; do
+	for en in "$LG_SYSFS"/*/enabled /sys/kernel/livepatch/*/enabled; do
 		[ -e "$en" ] || continue
 		[ "$(cat "$en")" = 1 ] && echo 0 >"$en" 2>/dev/null
 		loop_until "[ ! -e '$en' ]"

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_lg_bad.c - patches that livegraft must refuse, one per value of the
+ * "mode" parameter, plus "sympos2", a valid use of old_sympos, and
+ * "twice", a second patch from the same module.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <livegraft.h>
+
+static char *mode = "";
+module_param(mode, charp, 0400);
+MODULE_PARM_DESC(mode, "which patch to register");
+
+static int new_int(void)
+{
+	return 99;
+}
+
+static int new_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "test_lg_bad\n");
+	return 0;
+}
+
+#define FUNCS(...) ((struct lg_func[]) { __VA_ARGS__, { } })
+#define VMLINUX(...) ((struct lg_object[]) { { .funcs = FUNCS(__VA_ARGS__) }, { } })
+#define TARGET(...) ((struct lg_object[]) {				\
+	{ .name = "test_lg_target", .funcs = FUNCS(__VA_ARGS__) }, { } })
+
+static const struct {
+	const char *mode;
+	struct lg_object *objs;
+	bool replace;
+} cases[] = {
+	{ "unknown", VMLINUX({ "test_lg_no_such_function", new_int }) },
+	{ "unknown_in_module", TARGET({ "test_lg_no_such_function", new_int }) },
+	{ "ambiguous", TARGET({ "test_lg_target_dup", new_int }) },
+	{ "sympos", TARGET({ "test_lg_target_dup", new_int, 3 }) },
+	{ "sympos2", TARGET({ "test_lg_target_dup", new_int, 2 }) },
+	{ "notrace", TARGET({ "test_lg_target_notrace", new_int }) },
+	{ "duplicate", VMLINUX({ "cmdline_proc_show", new_show },
+			       { "cmdline_proc_show", new_show, 1 }) },
+	{ "no_new_func", VMLINUX({ "cmdline_proc_show", NULL }) },
+	{ "empty", ((struct lg_object[]) { { .funcs = FUNCS({ }) }, { } }) },
+	{ "no_objs", NULL },
+	{ "replace", VMLINUX({ "cmdline_proc_show", new_show }), true },
+	{ "twice", VMLINUX({ "cmdline_proc_show", new_show }) },
+};
+
+static struct lg_patch patch = { .mod = THIS_MODULE };
+static struct lg_patch second = { .mod = THIS_MODULE };
+
+static int __init test_lg_bad_init(void)
+{
+	int i, ret;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		if (!strcmp(mode, cases[i].mode))
+			break;
+	if (i == ARRAY_SIZE(cases))
+		return -EINVAL;
+
+	patch.objs = cases[i].objs;
+	patch.replace = cases[i].replace;
+	ret = lg_enable_patch(&patch);
+	if (ret || strcmp(mode, "twice"))
+		return ret;
+
+	second.objs = patch.objs;
+	pr_info("second patch: %d\n", lg_enable_patch(&second));
+	return 0;
+}
+
+static void __exit test_lg_bad_exit(void)
+{
+}
+
+module_init(test_lg_bad_init);
+module_exit(test_lg_bad_exit);
+MODULE_DESCRIPTION("livegraft selftest: patches to refuse");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,131 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2317 # scenarios are called through run_test
+#
+# Patches livegraft must refuse before anything changes: each refusal is a
+# failed insmod with its own errno and one log line that says what and why,
+# and leaves nothing registered or redirected.
+
+# shellcheck source=selftests/functions.sh
+. "$(dirname "$0")/functions.sh"
+
+BAD=test_lg_bad
+
+# refused(mode, errno text, log line) - test_lg_bad mode=... must fail so,
+# leaving /proc/cmdline and the target module unpatched
+refused() {
+	cmdline=$(cat /proc/cmdline)
+	load_failing_mod $BAD mode="$1"
+	is_loaded $BAD && die "$BAD loaded"
+	[ -z "$(ls $LG_SYSFS)" ] || die "left in sysfs: $(ls $LG_SYSFS)"
+	assert_eq /proc/cmdline "$cmdline" "$(cat /proc/cmdline)"
+	if is_loaded test_lg_target; then
+		assert_eq /proc/test_lg_target "unpatched 1 2 0" "$(cat /proc/test_lg_target)"
+	fi
+	check_result "% insmod $BAD mode=$1
+$3
+insmod: ERROR: could not insert module $LG_MODDIR/$BAD.ko: $2"
+}
+
+# setup(with_target) - livegraft and, for module objects, the target
+setup() {
+	load_livegraft
+	[ "$1" = target ] && load_mod test_lg_target
+	start_test "$LG_TEST"
+}
+
+test_unknown() {
+	setup
+	refused unknown "No such file or directory" \
+		"livegraft: '$BAD': symbol 'test_lg_no_such_function' not found in vmlinux"
+}
+
+test_ambiguous() {
+	setup target
+	refused ambiguous "Invalid argument" \
+		"livegraft: '$BAD': symbol 'test_lg_target_dup' is ambiguous in test_lg_target: 2 matches, set old_sympos"
+}
+
+test_sympos_out_of_range() {
+	setup target
+	refused sympos "No such file or directory" \
+		"livegraft: '$BAD': symbol 'test_lg_target_dup' position 3 not found in test_lg_target: 2 matches"
+}
+
+test_notrace() {
+	setup target
+	refused notrace "Invalid argument" \
+		"livegraft: '$BAD': function 'test_lg_target_notrace' cannot be redirected: ftrace does not trace it (notrace or not a function entry)"
+}
+
+test_duplicate() {
+	setup
+	refused duplicate "File exists" \
+		"livegraft: '$BAD': function 'cmdline_proc_show' is listed twice"
+}
+
+test_no_new_func() {
+	setup
+	refused no_new_func "Invalid argument" \
+		"livegraft: '$BAD': function 0 of object 'vmlinux' needs an old_name and a new_func"
+}
+
+test_no_functions() {
+	setup
+	refused empty "Invalid argument" \
+		"livegraft: '$BAD': the patch has no functions"
+}
+
+test_no_objects() {
+	setup
+	refused no_objs "Invalid argument" \
+		"livegraft: '$BAD': the patch has no objects"
+}
+
+test_replace() {
+	setup
+	refused replace "Operation not supported" \
+		"livegraft: '$BAD': atomic replace and system states are not supported yet"
+}
+
+# old_sympos picks the Nth of several functions of one name: only the
+# second test_lg_target_dup (of test_lg_target_dup.c) is redirected.
+test_sympos() {
+	load_livegraft
+	load_mod test_lg_target
+	load_patch $BAD mode=sympos2
+	assert_eq /proc/test_lg_target "unpatched 1 99 0" "$(cat /proc/test_lg_target)"
+	[ -d "$LG_SYSFS/$BAD/test_lg_target/test_lg_target_dup,2" ] ||
+		die "no test_lg_target_dup,2 directory"
+	disable_patch $BAD
+	assert_eq /proc/test_lg_target "unpatched 1 2 0" "$(cat /proc/test_lg_target)"
+}
+
+# One module registers two patches: the second has the first's name.
+test_same_name() {
+	load_livegraft
+	start_test "$LG_TEST"
+	load_patch $BAD mode=twice
+	[ "$(ls $LG_SYSFS)" = $BAD ] || die "sysfs: $(ls $LG_SYSFS)"
+	check_result "% insmod $BAD mode=twice
+livegraft: enabling patch '$BAD'
+livegraft: '$BAD': initializing patching transition
+livegraft: '$BAD': starting patching transition
+livegraft: '$BAD': completing patching transition
+livegraft: '$BAD': patching complete
+livegraft: '$BAD': a patch of this name is already registered
+$BAD: second patch: -17"
+}
+
+run_test "unknown function" test_unknown
+run_test "ambiguous name without old_sympos" test_ambiguous
+run_test "old_sympos out of range" test_sympos_out_of_range
+run_test "function ftrace cannot trace" test_notrace
+run_test "function listed twice" test_duplicate
+run_test "function without replacement" test_no_new_func
+run_test "patch without functions" test_no_functions
+run_test "patch without objects" test_no_objects
+run_test "atomic replace not supported yet" test_replace
+run_test "old_sympos selects the Nth function" test_sympos
+run_test "second patch of the same name" test_same_name
+finish
