@@ -43,7 +43,9 @@ endif
 KSFT := $(LG_CACHE)/src/linux-source-$(KVER)/tools/testing/selftests
 BUILD_ABS = $(abspath $(BUILD))
 
+# No BTF for out-of-tree modules: the headers have no vmlinux to base it on.
 KBUILD_ARGS = -C $(KDIR) M=$(BUILD_ABS) LG_ROOT=$(BUILD_ABS) \
+	CONFIG_DEBUG_INFO_BTF_MODULES= \
 	ARCH=$(ARCH) $(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE))
 
 # What of the tree kbuild needs; built out of tree under $(BUILD) so that

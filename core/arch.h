@@ -14,6 +14,8 @@
  */
 #include <lg_arch.h>
 
+struct task_struct;
+
 /**
  * lg_arch_ksyms_init() - resolve the kernel functions this arch needs
  *
@@ -27,5 +29,19 @@ int lg_arch_ksyms_init(void);
  * Return: a short name for logs and sysfs ("orc", "frame-records").
  */
 const char *lg_arch_stack_checker(void);
+
+/**
+ * lg_arch_save_stack() - the return addresses on a task's kernel stack,
+ * only if they can all be trusted
+ * @task:	a task that cannot run meanwhile (under task_call_func())
+ * @store:	where to put them
+ * @size:	room in @store
+ *
+ * Return: how many were stored, or a negative error when the stack cannot
+ * be walked reliably to its end: an exception frame, an address outside
+ * kernel text, a frame that breaks the chain, more frames than @size.
+ */
+int lg_arch_save_stack(struct task_struct *task, unsigned long *store,
+		       unsigned int size);
 
 #endif /* _LIVEGRAFT_ARCH_H */

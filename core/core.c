@@ -12,9 +12,11 @@
 
 #include "arch.h"
 #include "core.h"
+#include "hooks.h"
 #include "ksyms.h"
 #include "modules.h"
 #include "sysfs.h"
+#include "transition.h"
 
 static int __init livegraft_init(void)
 {
@@ -24,9 +26,17 @@ static int __init livegraft_init(void)
 	if (ret)
 		return ret;
 
-	ret = lg_patch_init();
+	ret = lg_hooks_init();
 	if (ret)
 		return ret;
+
+	ret = lg_transition_init_module();
+	if (ret)
+		goto err_hooks;
+
+	ret = lg_patch_init();
+	if (ret)
+		goto err_transition;
 
 	ret = lg_sysfs_init();
 	if (ret)
@@ -43,6 +53,10 @@ err_sysfs:
 	lg_sysfs_exit();
 err_patch:
 	lg_patch_exit();
+err_transition:
+	lg_transition_exit_module();
+err_hooks:
+	lg_hooks_exit();
 	return ret;
 }
 
@@ -55,6 +69,8 @@ static void __exit livegraft_exit(void)
 	lg_modules_exit();
 	lg_sysfs_exit();
 	lg_patch_exit();
+	lg_transition_exit_module();
+	lg_hooks_exit();
 	pr_notice("unloaded\n");
 }
 

@@ -16,12 +16,15 @@
 #include <linux/workqueue.h>
 #include <livegraft.h>
 
+#include "transition.h"
+
 /**
  * struct lg_live_func - one replaced function, as applied
  * @desc:	the author's description
  * @obj:	the object it belongs to
  * @old_addr:	the resolved address of the old function, 0 while unloaded
  * @old_size:	its size, for stack checks
+ * @new_size:	the size of the replacement, for stack checks
  * @node:	in @obj->funcs
  * @stack_node:	in the func_stack of the lg_ops for @old_addr
  * @kobj:	sysfs <patch>/<object>/<function,sympos>
@@ -36,6 +39,7 @@ struct lg_live_func {
 	struct lg_live_object *obj;
 	unsigned long old_addr;
 	unsigned long old_size;
+	unsigned long new_size;
 	struct list_head node;
 	struct list_head stack_node;
 	struct kobject kobj;
@@ -78,7 +82,7 @@ struct lg_live_object {
  * @forced:	a forced transition involved it: its module stays for good
  * @free_work:	removes it from sysfs and releases its module
  * @finish:	completed when @kobj is released
- * @stats:	transition figures for sysfs
+ * @stats:	figures of its last transition, for sysfs stats
  */
 struct lg_live_patch {
 	struct lg_patch *desc;
@@ -92,8 +96,13 @@ struct lg_live_patch {
 	struct completion finish;
 	struct {
 		unsigned int transitions;
+		unsigned int reversals;
 		u64 start_ns;
 		u64 duration_ns;
+		unsigned int tasks;
+		unsigned int retries;
+		unsigned int signals;
+		unsigned int moved[LG_MOVED_NR];
 	} stats;
 };
 

@@ -309,7 +309,11 @@ static int __lg_enable_patch(struct lg_live_patch *patch)
 	lockdep_assert_held(&lg_mutex);
 	pr_notice("enabling patch '%s'\n", patch->name);
 	add_taint(TAINT_LIVEPATCH, LOCKDEP_STILL_OK);
-	lg_init_transition(patch, LG_PATCHED);
+	ret = lg_init_transition(patch, LG_PATCHED);
+	if (ret) {
+		pr_warn("failed to enable patch '%s'\n", patch->name);
+		return ret;
+	}
 
 	/*
 	 * Make func->transition, set by lg_init_transition(), visible before
@@ -426,12 +430,13 @@ EXPORT_SYMBOL_GPL(lg_enable_patch);
  * lg_disable_patch() - start unpatching an enabled patch
  * @patch: the patch, not in transition
  *
- * Return: 0, or -EBUSY while another patch is in transition.
+ * Return: 0, -EBUSY while another patch is in transition, or -ENOMEM.
  * Must hold lg_mutex.
  */
 int lg_disable_patch(struct lg_live_patch *patch)
 {
 	struct lg_live_object *obj;
+	int ret;
 
 	lockdep_assert_held(&lg_mutex);
 	if (WARN_ON_ONCE(!patch->enabled))
@@ -442,7 +447,9 @@ int lg_disable_patch(struct lg_live_patch *patch)
 		return -EBUSY;
 	}
 
-	lg_init_transition(patch, LG_UNPATCHED);
+	ret = lg_init_transition(patch, LG_UNPATCHED);
+	if (ret)
+		return ret;
 	lg_for_each_object(patch, obj)
 		if (obj->patched)
 			lg_pre_unpatch_callback(obj);

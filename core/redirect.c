@@ -19,6 +19,7 @@
 #include "core.h"
 #include "redirect.h"
 #include "transition.h"
+#include "universe.h"
 
 /**
  * struct lg_ops - the redirection of one old function
@@ -74,10 +75,8 @@ static void notrace lg_ftrace_handler(unsigned long ip,
 
 	/*
 	 * Order the func_stack read above before the func->transition read
-	 * below. Pairs with the smp_wmb() in lg_patch_object(), between
-	 * setting func->transition and adding func to the stack, and with the
-	 * one in lg_complete_transition() that clears func->transition only
-	 * once every task is in the target universe.
+	 * below. Pairs with the smp_wmb() in __lg_enable_patch() between
+	 * setting func->transition and adding the funcs to their stacks.
 	 */
 	smp_rmb();
 
@@ -227,6 +226,23 @@ void lg_unredirect_func(struct lg_live_func *func)
 		list_del_rcu(&func->stack_node);
 	}
 	func->patched = false;
+}
+
+/**
+ * lg_redirect_below() - the replacement below this one on its stack
+ * @func: a patched function
+ *
+ * Return: what the old universe runs for this function, or NULL for the
+ * original code. Must hold lg_mutex.
+ */
+struct lg_live_func *lg_redirect_below(struct lg_live_func *func)
+{
+	struct lg_ops *ops = find_ops(func->old_addr);
+
+	lockdep_assert_held(&lg_mutex);
+	if (WARN_ON_ONCE(!ops) || list_is_last(&func->stack_node, &ops->func_stack))
+		return NULL;
+	return list_next_entry(func, stack_node);
 }
 
 /**

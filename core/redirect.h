@@ -9,5 +9,6 @@ int lg_redirect_check(struct lg_live_func *func);
 int lg_redirect_func(struct lg_live_func *func);
 void lg_unredirect_func(struct lg_live_func *func);
 void lg_synchronize(void);
+struct lg_live_func *lg_redirect_below(struct lg_live_func *func);
 
 #endif /* _LIVEGRAFT_REDIRECT_H */

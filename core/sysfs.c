@@ -33,9 +33,10 @@ struct kobject *lg_root_kobj;
 #define to_func(k) container_of(k, struct lg_live_func, kobj)
 
 /*
- * Writing 0 disables an enabled patch; writing 1 or 0 during the patch's
- * own transition turns it around. A disabled patch cannot come back (load
- * its module again), and writing the current value is an error.
+ * Writing 0 disables an enabled patch; writing the opposite of the value
+ * during the patch's own transition turns it around. A disabled patch
+ * cannot come back (load its module again), and writing the current value
+ * is an error.
  */
 static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 			     const char *buf, size_t count)
@@ -49,7 +50,10 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 		return ret;
 
 	mutex_lock(&lg_mutex);
-	if (patch->enabled == enabled) {
+	if (patch == lg_transition_patch && patch->enabled != enabled) {
+		lg_reverse_transition();
+		ret = 0;
+	} else if (patch->enabled == enabled) {
 		pr_err("'%s': already %s\n", patch->name,
 		       enabled ? "enabled" : "disabled");
 		ret = -EINVAL;
@@ -80,7 +84,8 @@ static ssize_t transition_show(struct kobject *kobj,
 
 /* Shared by force and signal: both act on a transition that runs. */
 static ssize_t transition_action(struct kobject *kobj, const char *buf,
-				 size_t count, const char *what)
+				 size_t count, const char *what,
+				 void (*action)(void))
 {
 	struct lg_live_patch *patch = to_patch(kobj);
 	bool val;
@@ -97,6 +102,8 @@ static ssize_t transition_action(struct kobject *kobj, const char *buf,
 		pr_err("'%s': cannot %s: the patch is not in transition\n",
 		       patch->name, what);
 		ret = -EINVAL;
+	} else {
+		action();
 	}
 	mutex_unlock(&lg_mutex);
 
@@ -106,13 +113,15 @@ static ssize_t transition_action(struct kobject *kobj, const char *buf,
 static ssize_t force_store(struct kobject *kobj, struct kobj_attribute *attr,
 			   const char *buf, size_t count)
 {
-	return transition_action(kobj, buf, count, "force");
+	return transition_action(kobj, buf, count, "force",
+				 lg_force_transition);
 }
 
 static ssize_t signal_store(struct kobject *kobj, struct kobj_attribute *attr,
 			    const char *buf, size_t count)
 {
-	return transition_action(kobj, buf, count, "signal");
+	return transition_action(kobj, buf, count, "signal",
+				 lg_signal_transition);
 }
 
 static ssize_t replace_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -121,26 +130,24 @@ static ssize_t replace_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%d\n", to_patch(kobj)->desc->replace);
 }
 
-/* Every task moves when the transition starts: none is ever pending. */
 static ssize_t pending_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
-	return 0;
+	ssize_t len;
+
+	mutex_lock(&lg_mutex);
+	len = lg_transition_pending(to_patch(kobj), buf);
+	mutex_unlock(&lg_mutex);
+	return len;
 }
 
 static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
-	struct lg_live_patch *patch = to_patch(kobj);
 	ssize_t len;
 
 	mutex_lock(&lg_mutex);
-	len = sysfs_emit(buf,
-			 "transitions: %u\n"
-			 "last_start_ns: %llu\n"
-			 "last_duration_ns: %llu\n",
-			 patch->stats.transitions, patch->stats.start_ns,
-			 patch->stats.duration_ns);
+	len = lg_transition_stats(to_patch(kobj), buf);
 	mutex_unlock(&lg_mutex);
 	return len;
 }

@@ -2,7 +2,6 @@
 #ifndef _LIVEGRAFT_TRANSITION_H
 #define _LIVEGRAFT_TRANSITION_H
 
-#include <linux/compiler.h>
 #include <linux/types.h>
 
 struct lg_live_patch;
@@ -13,31 +12,37 @@ struct task_struct;
 #define LG_UNPATCHED	0
 #define LG_PATCHED	1
 
-/* The patch in transition and where it goes. lg_mutex. */
+/* How a task reached the target universe, for stats. */
+enum lg_moved_by {
+	LG_MOVED_STACK,		/* its stack was checked while it slept */
+	LG_MOVED_USER,		/* on its way back to user space */
+	LG_MOVED_SIGNAL,	/* woken by a fake signal, then as above */
+	LG_MOVED_IDLE,		/* an idle task, switched out for a work */
+	LG_MOVED_SAFE,		/* a kthread's lg_task_safe() */
+	LG_MOVED_FORCE,		/* an operator's force */
+	LG_MOVED_NR,
+};
+
+/* The patch in transition and where it goes. lg_mutex writes. */
 extern struct lg_live_patch *lg_transition_patch;
 extern int lg_target_state;
 
-/*
- * The universe every task is in during a transition. Tasks move all at
- * once for now; the per-task model replaces this with a lookup of @task.
- */
-extern int lg_universe;
-
-/**
- * lg_task_universe() - which universe a task runs in, during a transition
- * @task: the task, normally current
- *
- * Lock-free, any context: the ftrace handler calls it.
- */
-static __always_inline int lg_task_universe(struct task_struct *task)
-{
-	return READ_ONCE(lg_universe);
-}
+int lg_transition_init_module(void);
+void lg_transition_exit_module(void);
 
 /* Must hold lg_mutex. */
-void lg_init_transition(struct lg_live_patch *patch, int state);
+int lg_init_transition(struct lg_live_patch *patch, int state);
 void lg_start_transition(void);
 bool lg_try_complete_transition(void);
 void lg_cancel_transition(void);
+void lg_reverse_transition(void);
+void lg_force_transition(void);
+void lg_signal_transition(void);
+ssize_t lg_transition_pending(struct lg_live_patch *patch, char *buf);
+ssize_t lg_transition_stats(struct lg_live_patch *patch, char *buf);
+
+/* Any context: events that may complete the transition. */
+void lg_transition_moved(struct task_struct *task, enum lg_moved_by how);
+void lg_transition_exited(struct task_struct *task);
 
 #endif /* _LIVEGRAFT_TRANSITION_H */

@@ -125,4 +125,14 @@ int lg_enable_patch(struct lg_patch *patch);
 int lg_lookup_symbol(const char *objname, const char *name,
 		     unsigned long sympos, unsigned long *addr);
 
+/**
+ * lg_task_safe() - tell livegraft the calling kthread may change universe
+ *
+ * For kernel threads that rarely sleep, or always sleep inside code a
+ * patch may replace: call it from the thread's loop at a point where none
+ * of the functions being replaced is on its stack (typically the top of
+ * the loop). Outside a transition it costs one load.
+ */
+void lg_task_safe(void);
+
 #endif /* _LIVEGRAFT_H */

@@ -191,6 +191,10 @@ check_value() {
 # cleanup() - leave the system as a scenario found it: disable every patch,
 # then unload what the scenario loaded, newest first.
 cleanup() {
+	# Let every task out of test_lg_busy's and its patch's waits.
+	for p in /sys/module/test_lg_busy*/parameters/*block; do
+		[ -e "$p" ] && echo 0 >"$p"
+	done
 	for en in "$LG_SYSFS"/*/enabled /sys/kernel/livepatch/*/enabled; do
 		[ -e "$en" ] || continue
 		[ "$(cat "$en")" = 1 ] && echo 0 >"$en" 2>/dev/null

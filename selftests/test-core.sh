@@ -55,7 +55,11 @@ run_test "reload" test_reload
 required="kallsyms_lookup_name kallsyms_on_each_symbol
 module_kallsyms_on_each_symbol kallsyms_lookup_size_offset find_module
 task_call_func wake_up_state wake_up_if_idle idle_task"
-[ "$(uname -m)" = x86_64 ] && required="$required stack_trace_save_tsk_reliable"
+case $(uname -m) in
+x86_64) required="$required stack_trace_save_tsk_reliable" ;;
+aarch64) required="$required kernel_text_address put_task_stack
+	__entry_text_start __entry_text_end" ;;
+esac
 
 for sym in $required; do
 	eval "test_missing_$sym() { refuse_without $sym; }"

@@ -34,7 +34,7 @@ test_target_before_patch() {
 	check_result "% insmod livegraft
 $(livegraft_loaded_line)
 % insmod $TARGET
-$TARGET: test_lg_target_init
+$TARGET: loaded
 % insmod $LP
 livegraft: enabling patch '$LP'
 livegraft: '$LP': initializing patching transition
@@ -56,7 +56,7 @@ $LP: post_unpatch_callback: $TARGET
 livegraft: '$LP': unpatching complete
 % rmmod $LP
 % rmmod $TARGET
-$TARGET: test_lg_target_exit"
+$TARGET: unloaded"
 }
 
 # The patch first, then the target: the target is patched as it loads,
@@ -85,7 +85,7 @@ livegraft: '$LP': patching complete
 livegraft: '$LP': applying patch to loading module '$TARGET'
 $LP: pre_patch_callback: $TARGET
 $LP: post_patch_callback: $TARGET
-$TARGET: test_lg_target_init
+$TARGET: loaded
 % echo 0 > $LG_SYSFS/$LP/enabled
 livegraft: '$LP': initializing unpatching transition
 $LP: pre_unpatch_callback: vmlinux
@@ -115,7 +115,7 @@ test_module_going() {
 	check_result "% insmod livegraft
 $(livegraft_loaded_line)
 % insmod $TARGET
-$TARGET: test_lg_target_init
+$TARGET: loaded
 % insmod $LP
 livegraft: enabling patch '$LP'
 livegraft: '$LP': initializing patching transition
@@ -127,7 +127,7 @@ $LP: post_patch_callback: vmlinux
 $LP: post_patch_callback: $TARGET
 livegraft: '$LP': patching complete
 % rmmod $TARGET
-$TARGET: test_lg_target_exit
+$TARGET: unloaded
 $LP: pre_unpatch_callback: $TARGET
 livegraft: '$LP': reverting patch on unloading module '$TARGET'
 $LP: post_unpatch_callback: $TARGET
@@ -135,9 +135,9 @@ $LP: post_unpatch_callback: $TARGET
 livegraft: '$LP': applying patch to loading module '$TARGET'
 $LP: pre_patch_callback: $TARGET
 $LP: post_patch_callback: $TARGET
-$TARGET: test_lg_target_init
+$TARGET: loaded
 % rmmod $TARGET
-$TARGET: test_lg_target_exit
+$TARGET: unloaded
 $LP: pre_unpatch_callback: $TARGET
 livegraft: '$LP': reverting patch on unloading module '$TARGET'
 $LP: post_unpatch_callback: $TARGET
@@ -193,7 +193,7 @@ test_pre_patch_fails() {
 	check_result "% insmod livegraft
 $(livegraft_loaded_line)
 % insmod $TARGET
-$TARGET: test_lg_target_init
+$TARGET: loaded
 % insmod $LP pre_patch_ret=-19
 livegraft: enabling patch '$LP'
 livegraft: '$LP': initializing patching transition

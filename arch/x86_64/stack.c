@@ -21,3 +21,9 @@ const char *lg_arch_stack_checker(void)
 {
 	return "orc";
 }
+
+int lg_arch_save_stack(struct task_struct *task, unsigned long *store,
+		       unsigned int size)
+{
+	return save_tsk_reliable(task, store, size);
+}

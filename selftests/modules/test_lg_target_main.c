@@ -49,14 +49,14 @@ static int __init test_lg_target_init(void)
 {
 	if (!proc_create_single("test_lg_target", 0444, NULL, target_show))
 		return -ENOMEM;
-	pr_info("%s\n", __func__);
+	pr_info("loaded\n");
 	return 0;
 }
 
 static void __exit test_lg_target_exit(void)
 {
 	remove_proc_entry("test_lg_target", NULL);
-	pr_info("%s\n", __func__);
+	pr_info("unloaded\n");
 }
 
 module_init(test_lg_target_init);

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hooks.c - the task events a transition listens to, through tracepoints:
+ *
+ *   task_newtask	every new task (fork, clone, kernel threads, io_uring
+ *			workers) starts in its parent's universe
+ *   sched_process_exit	a task that had not moved no longer needs to
+ *
+ * They stay attached while livegraft is loaded and return at once outside
+ * a transition: attaching rewrites the call sites, which is not worth
+ * doing for every transition.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/sched.h>
+#include <linux/tracepoint.h>
+
+#include "core.h"
+#include "hooks.h"
+#include "transition.h"
+#include "universe.h"
+
+static struct tracepoint *tp_newtask, *tp_exit;
+
+static void notrace lg_task_newtask(void *data, struct task_struct *task,
+				    unsigned long clone_flags)
+{
+	struct lg_universe_table *table;
+	struct lg_task_state *state;
+	int universe;
+
+	if (likely(!rcu_access_pointer(lg_table)))
+		return;
+	rcu_read_lock();
+	table = rcu_dereference(lg_table);
+	if (!table)
+		goto unlock;
+	universe = lg_task_universe(current);
+	/* With no free entry the child stays in the start universe: safe. */
+	state = lg_universe_get(table, task);
+	if (state) {
+		state->reason = LG_BLOCK_UNCHECKED;
+		state->work_queued = false;
+		WRITE_ONCE(state->universe, universe);
+	}
+unlock:
+	rcu_read_unlock();
+}
+
+static void notrace lg_sched_process_exit(void *data, struct task_struct *task)
+{
+	if (unlikely(rcu_access_pointer(lg_table)))
+		lg_transition_exited(task);
+}
+
+static void find_tracepoint(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "task_newtask"))
+		tp_newtask = tp;
+	else if (!strcmp(tp->name, "sched_process_exit"))
+		tp_exit = tp;
+}
+
+/**
+ * lg_hooks_init() - find the tracepoints and attach to them
+ *
+ * Return: 0, or an error naming the tracepoint, with nothing attached.
+ */
+int lg_hooks_init(void)
+{
+	int ret;
+
+	for_each_kernel_tracepoint(find_tracepoint, NULL);
+	if (!tp_newtask || !tp_exit) {
+		pr_err("required tracepoint '%s' not found, refusing to load\n",
+		       !tp_newtask ? "task_newtask" : "sched_process_exit");
+		return -ENOENT;
+	}
+
+	ret = tracepoint_probe_register(tp_newtask, lg_task_newtask, NULL);
+	if (ret)
+		goto err;
+	ret = tracepoint_probe_register(tp_exit, lg_sched_process_exit, NULL);
+	if (ret)
+		goto err_newtask;
+	return 0;
+
+err_newtask:
+	tracepoint_probe_unregister(tp_newtask, lg_task_newtask, NULL);
+	tracepoint_synchronize_unregister();
+err:
+	pr_err("cannot attach to the task tracepoints (%d)\n", ret);
+	return ret;
+}
+
+/**
+ * lg_hooks_exit() - detach; no probe runs once this returns
+ */
+void lg_hooks_exit(void)
+{
+	tracepoint_probe_unregister(tp_exit, lg_sched_process_exit, NULL);
+	tracepoint_probe_unregister(tp_newtask, lg_task_newtask, NULL);
+	tracepoint_synchronize_unregister();
+}

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * universe.c - the per-task universe table of a transition.
+ *
+ * Entries come from chunks of preallocated memory, so that a fork seen
+ * from a tracepoint can get one
+ * without allocating. The transition worker keeps a spare chunk ahead of
+ * demand; a task that finds no free entry simply stays in the start
+ * universe, which is always safe for it, until the worker adds one.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "core.h"
+#include "redirect.h"
+#include "universe.h"
+
+struct lg_universe_table __rcu *lg_table;
+
+struct chunk {
+	struct list_head node;
+	unsigned int used;
+	unsigned int size;
+	struct lg_task_state states[];
+};
+
+static unsigned int count_threads(void)
+{
+	struct task_struct *g, *t;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t)
+		n++;
+	rcu_read_unlock();
+	return n + num_possible_cpus();
+}
+
+static struct chunk *alloc_chunk(unsigned int size)
+{
+	struct chunk *chunk;
+
+	chunk = kvzalloc(struct_size(chunk, states, size), GFP_KERNEL);
+	if (chunk)
+		chunk->size = size;
+	return chunk;
+}
+
+/**
+ * lg_universe_create() - a table for a new transition
+ * @start:	the universe every task starts in
+ * @gen:	the transition's number
+ *
+ * Return: 0 or -ENOMEM. Must hold lg_mutex.
+ */
+int lg_universe_create(int start, unsigned long gen)
+{
+	struct lg_universe_table *table;
+	unsigned int threads = count_threads();
+	unsigned int bits = max(ilog2(threads) + 1, 10);
+	struct chunk *chunk;
+
+	lockdep_assert_held(&lg_mutex);
+	table = kvzalloc(struct_size(table, buckets, 1U << bits), GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	chunk = alloc_chunk(2 * threads + 1024);
+	if (!chunk) {
+		kvfree(table);
+		return -ENOMEM;
+	}
+	table->gen = gen;
+	table->start = start;
+	table->bits = bits;
+	raw_spin_lock_init(&table->lock);
+	INIT_LIST_HEAD(&table->chunks);
+	list_add(&chunk->node, &table->chunks);
+
+	rcu_assign_pointer(lg_table, table);
+	return 0;
+}
+
+/**
+ * lg_universe_reserve() - keep free entries ahead of forks
+ *
+ * Return: 0 or -ENOMEM. Must hold lg_mutex.
+ */
+int lg_universe_reserve(void)
+{
+	struct lg_universe_table *table = rcu_dereference_protected(lg_table,
+						lockdep_is_held(&lg_mutex));
+	unsigned int threads = count_threads();
+	struct chunk *last, *chunk;
+	unsigned long flags;
+	bool enough;
+
+	raw_spin_lock_irqsave(&table->lock, flags);
+	last = list_last_entry(&table->chunks, struct chunk, node);
+	enough = last->size - last->used > threads;
+	raw_spin_unlock_irqrestore(&table->lock, flags);
+	if (enough)
+		return 0;
+
+	chunk = alloc_chunk(2 * threads + 1024);
+	if (!chunk)
+		return -ENOMEM;
+	raw_spin_lock_irqsave(&table->lock, flags);
+	list_add_tail(&chunk->node, &table->chunks);
+	raw_spin_unlock_irqrestore(&table->lock, flags);
+	return 0;
+}
+
+/**
+ * lg_universe_get() - a task's entry, added in the start universe if new
+ * @table:	the current table
+ * @task:	the task
+ *
+ * Any context. Return: the entry, or NULL when no free entry is left.
+ */
+struct lg_task_state *lg_universe_get(struct lg_universe_table *table,
+				      struct task_struct *task)
+{
+	struct lg_task_state *state;
+	struct chunk *chunk;
+	unsigned long flags;
+
+	state = lg_task_state_find(table, task);
+	if (state)
+		return state;
+
+	raw_spin_lock_irqsave(&table->lock, flags);
+	/* Another context may have added it since the lock-free look. */
+	state = lg_task_state_find(table, task);
+	if (state)
+		goto unlock;
+	chunk = list_last_entry(&table->chunks, struct chunk, node);
+	if (chunk->used == chunk->size)
+		goto unlock;
+	state = &chunk->states[chunk->used++];
+	state->task = task;
+	state->universe = table->start;
+	/* Publishes the initialised entry: pairs with the lock-free lookup. */
+	hlist_add_head_rcu(&state->node,
+			   &table->buckets[hash_ptr(task, table->bits)]);
+unlock:
+	raw_spin_unlock_irqrestore(&table->lock, flags);
+	return state;
+}
+
+/**
+ * lg_universe_destroy() - free the table once nothing can read it
+ *
+ * The caller has cleared every func->transition, so no new handler looks
+ * here; wait for handlers already inside (lg_synchronize()) and for
+ * task_work callbacks, which read the table under rcu_read_lock().
+ * Must hold lg_mutex.
+ */
+void lg_universe_destroy(void)
+{
+	struct lg_universe_table *table = rcu_dereference_protected(lg_table,
+						lockdep_is_held(&lg_mutex));
+	struct chunk *chunk, *tmp;
+
+	RCU_INIT_POINTER(lg_table, NULL);
+	lg_synchronize();
+	synchronize_rcu();
+
+	list_for_each_entry_safe(chunk, tmp, &table->chunks, node)
+		kvfree(chunk);
+	kvfree(table);
+}

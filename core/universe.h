@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * universe.h - which universe (old code or new code) each task is in,
+ * during a transition.
+ *
+ * No task_struct field is ours, so the state lives in a hash table keyed
+ * by task, allocated when a transition starts and freed when it ends. A
+ * task without an entry is in the universe the transition started from.
+ * Lookups are lock-free (the ftrace handler makes them, NMI included) and
+ * made only for the current task; entries are added under a raw spinlock
+ * and never removed before the whole table goes.
+ */
+#ifndef _LIVEGRAFT_UNIVERSE_H
+#define _LIVEGRAFT_UNIVERSE_H
+
+#include <linux/compiler.h>
+#include <linux/hash.h>
+#include <linux/rculist.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+struct task_struct;
+
+/* Why a task has not moved yet, from the last attempt; for sysfs pending. */
+enum lg_block_reason {
+	LG_BLOCK_UNCHECKED,
+	LG_BLOCK_RUNNING,
+	LG_BLOCK_UNRELIABLE,
+	LG_BLOCK_FUNCTION,
+	LG_BLOCK_KTHREAD,
+};
+
+/**
+ * struct lg_task_state - one task's universe
+ * @node:	in the table's bucket
+ * @task:	the task; compared, never dereferenced through the table
+ * @universe:	LG_UNPATCHED or LG_PATCHED
+ * @reason:	why it has not moved, from the last attempt
+ * @blocker:	with LG_BLOCK_FUNCTION, the function on its stack
+ * @work_queued: a task_work of ours is queued on it
+ */
+struct lg_task_state {
+	struct hlist_node node;
+	struct task_struct *task;
+	int universe;
+	u8 reason;
+	bool work_queued;
+	const char *blocker;
+};
+
+/**
+ * struct lg_universe_table - the per-task states of one transition
+ * @gen:	the transition's number, so that late task_work can tell
+ * @start:	the universe of a task without an entry
+ * @lock:	serialises adding entries; the innermost lock of livegraft,
+ *		taken under the scheduler's locks (task_call_func)
+ * @chunks:	the entries' memory
+ * @bits:	log2 of the number of buckets
+ * @buckets:	the hash buckets
+ */
+struct lg_universe_table {
+	unsigned long gen;
+	int start;
+	raw_spinlock_t lock;
+	struct list_head chunks;
+	unsigned int bits;
+	struct hlist_head buckets[];
+};
+
+/* Published while a transition runs, RCU-freed after it. lg_mutex writes. */
+extern struct lg_universe_table __rcu *lg_table;
+
+static __always_inline struct lg_task_state *
+lg_task_state_find(struct lg_universe_table *table, struct task_struct *task)
+{
+	struct hlist_node *pos;
+	struct lg_task_state *state;
+
+	pos = rcu_dereference_raw(hlist_first_rcu(&table->buckets[hash_ptr(task, table->bits)]));
+	for (; pos; pos = rcu_dereference_raw(hlist_next_rcu(pos))) {
+		state = hlist_entry(pos, struct lg_task_state, node);
+		if (state->task == task)
+			return state;
+	}
+	return NULL;
+}
+
+/**
+ * lg_task_universe() - which universe a task runs in, during a transition
+ * @task: the task, normally current
+ *
+ * Lock-free, allocation-free, any context: the ftrace handler calls it,
+ * only while some func->transition is set, which guarantees the table.
+ */
+static __always_inline int lg_task_universe(struct task_struct *task)
+{
+	struct lg_universe_table *table = rcu_dereference_raw(lg_table);
+	struct lg_task_state *state = lg_task_state_find(table, task);
+
+	return state ? READ_ONCE(state->universe) : table->start;
+}
+
+/* Must hold lg_mutex. */
+int lg_universe_create(int start, unsigned long gen);
+void lg_universe_destroy(void);
+int lg_universe_reserve(void);
+
+/* Any context. */
+struct lg_task_state *lg_universe_get(struct lg_universe_table *table,
+				      struct task_struct *task);
+
+#endif /* _LIVEGRAFT_UNIVERSE_H */

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_lg_busy.c - tasks that block a transition, for test_lg_busy_patch:
+ *
+ *  - a kthread that sleeps inside test_lg_busy_sleep() while "block" is
+ *    set (else it sleeps in its loop, outside); with "task_safe" set it
+ *    sleeps only inside test_lg_busy_nap() instead, over and over, and
+ *    calls lg_task_safe() between two naps;
+ *  - readers of /proc/test_lg_busy, which wait inside test_lg_busy_wait()
+ *    while "read_block" is set, interruptibly.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/wait.h>
+#include <livegraft.h>
+
+static bool block = true;
+module_param(block, bool, 0644);
+MODULE_PARM_DESC(block, "the kthread stays in test_lg_busy_sleep()");
+
+static bool task_safe;
+module_param(task_safe, bool, 0644);
+MODULE_PARM_DESC(task_safe, "the kthread calls lg_task_safe() in its loop");
+
+static bool read_block = true;
+module_param(read_block, bool, 0644);
+MODULE_PARM_DESC(read_block, "readers wait in test_lg_busy_wait()");
+
+static struct task_struct *thread;
+
+/* The replaced versions return at once: they never block. */
+noinline void test_lg_busy_sleep(void)
+{
+	while (READ_ONCE(block) && !kthread_should_stop())
+		schedule_timeout_interruptible(msecs_to_jiffies(20));
+}
+
+noinline void test_lg_busy_nap(void)
+{
+	msleep(10);
+}
+
+noinline int test_lg_busy_wait(void)
+{
+	/* -ERESTARTSYS on a signal: the read restarts, invisibly. */
+	while (READ_ONCE(read_block)) {
+		if (msleep_interruptible(20))
+			return -ERESTARTSYS;
+	}
+	return 0;
+}
+
+static int busy_thread(void *data)
+{
+	while (!kthread_should_stop()) {
+		if (READ_ONCE(task_safe)) {
+			lg_task_safe();
+			test_lg_busy_nap();
+			continue;
+		}
+		test_lg_busy_sleep();
+		msleep(10);
+	}
+	return 0;
+}
+
+static int busy_show(struct seq_file *m, void *v)
+{
+	int ret = test_lg_busy_wait();
+
+	if (ret < 0)
+		return ret;
+	seq_printf(m, "%s\n", ret ? "patched" : "unpatched");
+	return 0;
+}
+
+static int __init test_lg_busy_init(void)
+{
+	if (!proc_create_single("test_lg_busy", 0444, NULL, busy_show))
+		return -ENOMEM;
+	thread = kthread_run(busy_thread, NULL, "test_lg_busy");
+	if (IS_ERR(thread)) {
+		remove_proc_entry("test_lg_busy", NULL);
+		return PTR_ERR(thread);
+	}
+	return 0;
+}
+
+static void __exit test_lg_busy_exit(void)
+{
+	WRITE_ONCE(block, false);
+	WRITE_ONCE(read_block, false);
+	kthread_stop(thread);
+	remove_proc_entry("test_lg_busy", NULL);
+}
+
+module_init(test_lg_busy_init);
+module_exit(test_lg_busy_exit);
+MODULE_DESCRIPTION("livegraft selftest: tasks that block a transition");
+MODULE_LICENSE("GPL");

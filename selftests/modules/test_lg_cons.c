@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_lg_cons.c - the consistency probe. test_lg_cons_outer() calls
+ * test_lg_cons_inner(), sleeps, and calls it again; test_lg_cons_patch
+ * replaces both, and its new outer expects the new inner. A task that
+ * ever mixes the universes within one call of outer is counted in
+ * "mixed", which must stay 0. User tasks call outer through
+ * /proc/test_lg_cons, and "threads" kthreads call it in a loop.
+ *
+ * /proc/test_lg_cons reads "old <n> new <n> mixed <n>".
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+
+static unsigned int threads = 2;
+module_param(threads, uint, 0444);
+MODULE_PARM_DESC(threads, "kthreads calling test_lg_cons_outer()");
+
+#define VERSION_OLD	1
+#define VERSION_NEW	2
+
+static atomic_t calls_old, calls_new, calls_mixed;
+static struct task_struct *workers[8];
+static int old_version = VERSION_OLD;
+
+/**
+ * test_lg_cons_record() - count one call of an outer function
+ * @expected:	the version of the outer function that made the calls
+ * @a:		what inner returned first
+ * @b:		what inner returned after the sleep
+ */
+void test_lg_cons_record(int expected, int a, int b)
+{
+	if (a != expected || b != expected)
+		atomic_inc(&calls_mixed);
+	else if (expected == VERSION_NEW)
+		atomic_inc(&calls_new);
+	else
+		atomic_inc(&calls_old);
+}
+EXPORT_SYMBOL_GPL(test_lg_cons_record);
+
+noinline int test_lg_cons_inner(void)
+{
+	return READ_ONCE(old_version);
+}
+EXPORT_SYMBOL_GPL(test_lg_cons_inner);
+
+noinline void test_lg_cons_outer(void)
+{
+	int a, b;
+
+	a = test_lg_cons_inner();
+	usleep_range(200, 400);
+	b = test_lg_cons_inner();
+	test_lg_cons_record(VERSION_OLD, a, b);
+}
+
+static int cons_thread(void *data)
+{
+	while (!kthread_should_stop()) {
+		test_lg_cons_outer();
+		usleep_range(500, 1000);
+	}
+	return 0;
+}
+
+static int cons_show(struct seq_file *m, void *v)
+{
+	test_lg_cons_outer();
+	seq_printf(m, "old %d new %d mixed %d\n", atomic_read(&calls_old),
+		   atomic_read(&calls_new), atomic_read(&calls_mixed));
+	return 0;
+}
+
+static int __init test_lg_cons_init(void)
+{
+	unsigned int i;
+
+	threads = min_t(unsigned int, threads, ARRAY_SIZE(workers));
+	if (!proc_create_single("test_lg_cons", 0444, NULL, cons_show))
+		return -ENOMEM;
+	for (i = 0; i < threads; i++)
+		workers[i] = kthread_run(cons_thread, NULL, "test_lg_cons/%u", i);
+	return 0;
+}
+
+static void __exit test_lg_cons_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < threads; i++)
+		if (!IS_ERR_OR_NULL(workers[i]))
+			kthread_stop(workers[i]);
+	remove_proc_entry("test_lg_cons", NULL);
+}
+
+module_init(test_lg_cons_init);
+module_exit(test_lg_cons_exit);
+MODULE_DESCRIPTION("livegraft selftest: consistency probe");
+MODULE_LICENSE("GPL");

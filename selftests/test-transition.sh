@@ -1,0 +1,167 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2317 # scenarios are called through run_test
+#
+# The per-task transition: tasks inside a replaced function hold it up,
+# pending says who and why, and each way out works: the task leaves, a
+# kthread's lg_task_safe(), a fake signal for a user task (its syscall
+# completes normally), reversal. Idle CPUs, CPU-bound loops and a fork
+# storm do not hold it up.
+
+# shellcheck source=selftests/functions.sh
+. "$(dirname "$0")/functions.sh"
+
+BUSY=test_lg_busy
+LP=test_lg_busy_patch
+P=$LG_SYSFS/$LP
+PARAM=/sys/module/$BUSY/parameters
+
+# setup(busy args...) - livegraft with signals off, and test_lg_busy
+setup() {
+	load_livegraft
+	echo 0 >/sys/module/livegraft/parameters/signal_delay_ms
+	load_mod $BUSY "$@"
+}
+
+# stat_of(patch, key) - a value from the patch's stats
+stat_of() {
+	sed -n "s/^$2: //p" "$(patch_dir "$1")/stats"
+}
+
+# wait_pending(pattern) - until a line of pending matches
+wait_pending() {
+	loop_until "grep -q '$1' $P/pending" ||
+		die "pending never showed '$1': $(cat $P/pending)"
+}
+
+# A kthread sleeping in a replaced function holds the transition up;
+# pending names it and the function. Once it leaves, the transition
+# completes on its own.
+test_kthread_blocks() {
+	setup
+	load_mod $LP
+	check_value "$P/transition" 1
+	wait_pending "^[0-9]* $BUSY: kthread, test_lg_busy_sleep$"
+	grep -qx "in_transition: 1" "$P/stats" || die "stats: $(cat $P/stats)"
+	sleep 1
+	check_value "$P/transition" 1
+	echo 0 >$PARAM/block
+	wait_transition $LP
+	[ "$(stat_of $LP moved_stack_check)" -ge 1 ] || die "stats: $(cat $P/stats)"
+	check_value "$P/pending" ""
+}
+
+# A kthread that always sleeps inside a replaced function moves at its
+# lg_task_safe().
+test_task_safe() {
+	setup block=0 task_safe=1
+	load_patch $LP
+	[ "$(stat_of $LP moved_task_safe)" -ge 1 ] || die "stats: $(cat $P/stats)"
+}
+
+# A user task blocked in a replaced function (a read of /proc/test_lg_busy)
+# moves after "echo 1 > signal": its read restarts, in the new universe,
+# and returns what the new code returns, with no error.
+test_user_signal() {
+	setup block=0
+	cat /proc/$BUSY >"$LG_TMP/read" 2>&1 &
+	reader=$!
+	load_mod $LP
+	wait_pending "^$reader cat: test_lg_busy_wait$"
+	log "% echo 1 > $P/signal"
+	echo 1 >"$P/signal"
+	wait_transition $LP
+	wait $reader || die "the reader failed: $(cat "$LG_TMP/read")"
+	assert_eq "what the reader read" patched "$(cat "$LG_TMP/read")"
+	[ "$(stat_of $LP moved_signal)" -ge 1 ] || die "stats: $(cat $P/stats)"
+}
+
+# The same without the operator: after signal_delay_ms the transition
+# reports the stall and signals the blocking task itself.
+test_automatic_signal() {
+	setup block=0
+	echo 200 >/sys/module/livegraft/parameters/signal_delay_ms
+	cat /proc/$BUSY >"$LG_TMP/read" 2>&1 &
+	reader=$!
+	# Patch once the reader waits in the old code.
+	loop_until "grep -q '^State:.*S' /proc/$reader/status" || die "reader never waits"
+	sleep 0.2
+	load_patch $LP
+	wait $reader || die "the reader failed: $(cat "$LG_TMP/read")"
+	assert_eq "what the reader read" patched "$(cat "$LG_TMP/read")"
+	transcript | grep -q "livegraft: '$LP': transition stalled, [0-9]* tasks pending, first: .*test_lg_busy_wait" ||
+		die "no stall report"
+}
+
+# Disabling a patch in transition turns the transition around: no task
+# has to leave the old code, so it completes and the patch goes.
+test_reverse() {
+	setup
+	load_mod $LP
+	wait_pending "test_lg_busy_sleep"
+	log "% echo 0 > $P/enabled"
+	echo 0 >"$P/enabled"
+	loop_until "[ ! -e $P ]" || die "reversed patch not freed"
+	unload_mod $LP
+	transcript | grep -qx "livegraft: '$LP': reversing transition from patching to unpatching" ||
+		die "no reversal"
+	transcript | grep -qx "livegraft: '$LP': unpatching complete" ||
+		die "no completion"
+}
+
+# While a transition runs, no other patch may start one.
+test_busy_during_transition() {
+	setup
+	load_mod $LP
+	load_failing_mod test_lg_livepatch
+	transcript | grep -qx "livegraft: 'test_lg_livepatch': patch '$LP' is in transition, try again once it completes" ||
+		die "no refusal"
+	transcript | grep -qx "insmod: ERROR: could not insert module $LG_MODDIR/test_lg_livepatch.ko: Device or resource busy" ||
+		die "not EBUSY"
+	echo 0 >$PARAM/block
+	wait_transition $LP
+}
+
+# A task sleeping in the new code of a patch being disabled holds the
+# unpatching up; meanwhile the patch module cannot be removed. Once the
+# task leaves, the patch goes and so can its module.
+test_rmmod_while_in_use() {
+	setup block=0
+	load_patch $LP block=1
+	# The kthread loops every 10 ms: it is soon back in the new sleep.
+	sleep 0.5
+	log "% echo 0 > $P/enabled"
+	echo 0 >"$P/enabled"
+	wait_pending "$BUSY: kthread, test_lg_busy_sleep$"
+	rmmod $LP 2>/dev/null && die "rmmod of a patch in use worked"
+	is_loaded $LP || die "$LP gone"
+	echo 0 >/sys/module/$LP/parameters/block
+	loop_until "[ ! -e $P ]" || die "patch not freed"
+	unload_mod $LP
+}
+
+# Idle CPUs, CPU-bound user loops and a fork storm do not hold a
+# transition up.
+test_busy_system() {
+	load_livegraft
+	sh -c 'while :; do :; done' &
+	spin=$!
+	sh -c 'while :; do /bin/true; done' &
+	forks=$!
+	load_patch test_lg_livepatch
+	kill $spin $forks
+	wait 2>/dev/null
+	d=$(patch_dir test_lg_livepatch)
+	[ "$(stat_of test_lg_livepatch moved_idle)" -ge 1 ] || die "stats: $(cat "$d/stats")"
+	echo "# patching a busy system: $(grep -E 'last_duration_ns|moved_' "$d/stats" | tr '\n' ' ')"
+}
+
+run_test "kthread in a replaced function blocks the transition" test_kthread_blocks
+run_test "kthread moves at lg_task_safe()" test_task_safe
+run_test "user task moves after the fake signal" test_user_signal
+run_test "stall reported, signal sent automatically" test_automatic_signal
+run_test "disable during the transition reverses it" test_reverse
+run_test "no second patch during a transition" test_busy_during_transition
+run_test "patch module in use cannot go" test_rmmod_while_in_use
+run_test "idle, CPU-bound and forking tasks" test_busy_system
+finish
