@@ -55,11 +55,18 @@ run_work() {
 # check_leaks() - every test leaves the system as it found it.
 check_leaks() {
 	step "checking for leftovers"
+	touch /run/livegraft-leftovers
 	for ko in "/lib/modules/$(uname -r)/extra/"*.ko; do
 		name=$(basename "$ko" .ko | tr - _)
+		grep -qx "$name" /run/livegraft-leftovers && continue
 		grep -q "^$name " /proc/modules && fail "module $name still loaded"
 	done
-	[ -e /sys/kernel/livegraft ] && fail "/sys/kernel/livegraft still exists"
+	if grep -qx livegraft /run/livegraft-leftovers; then
+		[ -z "$(ls /sys/kernel/livegraft)" ] ||
+			fail "patches left in /sys/kernel/livegraft: $(ls /sys/kernel/livegraft)"
+	elif [ -e /sys/kernel/livegraft ]; then
+		fail "/sys/kernel/livegraft still exists"
+	fi
 	# Taint bits 7 (D: oops) and 9 (W: warning).
 	[ $(($(cat /proc/sys/kernel/tainted) & 0x280)) -eq 0 ] ||
 		fail "kernel tainted by an oops or a warning"

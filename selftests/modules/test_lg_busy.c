@@ -43,7 +43,7 @@ noinline void test_lg_busy_sleep(void)
 
 noinline void test_lg_busy_nap(void)
 {
-	msleep(10);
+	msleep(20);
 }
 
 noinline int test_lg_busy_wait(void)
@@ -65,7 +65,7 @@ static int busy_thread(void *data)
 			continue;
 		}
 		test_lg_busy_sleep();
-		msleep(10);
+		msleep(20);
 	}
 	return 0;
 }

@@ -25,7 +25,7 @@ static void new_sleep(void)
 
 static void new_nap(void)
 {
-	msleep(10);
+	msleep(20);
 }
 
 static int new_wait(void)

@@ -19,16 +19,15 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 
+#include "test_lg_cons.h"
+
 static unsigned int threads = 2;
 module_param(threads, uint, 0444);
 MODULE_PARM_DESC(threads, "kthreads calling test_lg_cons_outer()");
 
-#define VERSION_OLD	1
-#define VERSION_NEW	2
-
 static atomic_t calls_old, calls_new, calls_mixed;
 static struct task_struct *workers[8];
-static int old_version = VERSION_OLD;
+static int old_version = TEST_LG_CONS_OLD;
 
 /**
  * test_lg_cons_record() - count one call of an outer function
@@ -40,7 +39,7 @@ void test_lg_cons_record(int expected, int a, int b)
 {
 	if (a != expected || b != expected)
 		atomic_inc(&calls_mixed);
-	else if (expected == VERSION_NEW)
+	else if (expected == TEST_LG_CONS_NEW)
 		atomic_inc(&calls_new);
 	else
 		atomic_inc(&calls_old);
@@ -60,7 +59,7 @@ noinline void test_lg_cons_outer(void)
 	a = test_lg_cons_inner();
 	usleep_range(200, 400);
 	b = test_lg_cons_inner();
-	test_lg_cons_record(VERSION_OLD, a, b);
+	test_lg_cons_record(TEST_LG_CONS_OLD, a, b);
 }
 
 static int cons_thread(void *data)

@@ -10,12 +10,9 @@
 #include <linux/module.h>
 #include <livegraft.h>
 
-#define VERSION_NEW	2
+#include "test_lg_cons.h"
 
-void test_lg_cons_record(int expected, int a, int b);
-int test_lg_cons_inner(void);
-
-static int new_version = VERSION_NEW;
+static int new_version = TEST_LG_CONS_NEW;
 
 static int new_inner(void)
 {
@@ -30,7 +27,7 @@ static void new_outer(void)
 	a = test_lg_cons_inner();
 	usleep_range(200, 400);
 	b = test_lg_cons_inner();
-	test_lg_cons_record(VERSION_NEW, a, b);
+	test_lg_cons_record(TEST_LG_CONS_NEW, a, b);
 }
 
 static struct lg_func funcs[] = {
