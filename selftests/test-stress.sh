@@ -24,7 +24,7 @@ test_consistency() {
 	echo 200 >/sys/module/livegraft/parameters/signal_delay_ms
 	load_mod test_lg_cons threads=4
 	pids=
-	for i in 1 2 3; do
+	for _ in 1 2 3; do
 		sh -c 'while :; do cat /proc/test_lg_cons >/dev/null; done' &
 		pids="$pids $!"
 	done
