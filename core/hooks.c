@@ -36,7 +36,7 @@ static void notrace lg_task_newtask(void *data, struct task_struct *task,
 	table = rcu_dereference(lg_table);
 	if (!table)
 		goto unlock;
-	universe = lg_task_universe(current);
+	universe = lg_table_universe(table, current);
 	/* With no free entry the child stays in the start universe: safe. */
 	state = lg_universe_get(table, task);
 	if (state) {

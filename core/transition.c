@@ -143,7 +143,7 @@ void lg_transition_exited(struct task_struct *task)
 
 	rcu_read_lock();
 	table = rcu_dereference(lg_table);
-	if (table && lg_task_universe(task) != READ_ONCE(lg_target_state) &&
+	if (table && lg_table_universe(table, task) != READ_ONCE(lg_target_state) &&
 	    atomic_dec_and_test(&lg_unmoved))
 		irq_work_queue(&transition_kick);
 	rcu_read_unlock();
@@ -321,7 +321,7 @@ static unsigned int switch_idle_tasks(struct lg_universe_table *table)
 	cpus_read_lock();
 	for_each_possible_cpu(cpu) {
 		idle = lg_ksym.idle_task(cpu);
-		if (lg_task_universe(idle) == lg_target_state)
+		if (lg_table_universe(table, idle) == lg_target_state)
 			continue;
 		if (!cpu_online(cpu)) {
 			/* It runs nothing until the CPU comes back up. */
@@ -356,7 +356,7 @@ static void send_signals(struct lg_universe_table *table)
 
 	rcu_read_lock();
 	for_each_process_thread(g, task) {
-		if (lg_task_universe(task) == lg_target_state)
+		if (lg_table_universe(table, task) == lg_target_state)
 			continue;
 		if (task->flags & PF_KTHREAD) {
 			lg_ksym.wake_up_state(task, TASK_INTERRUPTIBLE);
@@ -388,10 +388,11 @@ static void lg_complete_transition(void)
 
 	/*
 	 * Every task is in the target universe: without the marks the
-	 * handler picks the same function as with them. lg_universe_destroy()
-	 * waits for handlers that still read the table.
+	 * handler picks the same function as with them. Wait for handlers
+	 * that saw a mark, and may still read the table, before it goes.
 	 */
 	set_transition(patch, false);
+	lg_synchronize();
 	lg_universe_destroy();
 	cancel_delayed_work(&transition_work);
 
@@ -659,7 +660,7 @@ static ssize_t format_pending(char *buf, size_t size)
 	table = rcu_dereference_protected(lg_table, lockdep_is_held(&lg_mutex));
 	rcu_read_lock();
 	for_each_process_thread(g, task) {
-		if (lg_task_universe(task) == lg_target_state)
+		if (lg_table_universe(table, task) == lg_target_state)
 			continue;
 		len += scnprintf(buf + len, size - len, "%d %s: %s%s\n",
 				 task_pid_nr(task), task->comm,
@@ -669,7 +670,7 @@ static ssize_t format_pending(char *buf, size_t size)
 	rcu_read_unlock();
 	for_each_possible_cpu(cpu) {
 		task = lg_ksym.idle_task(cpu);
-		if (lg_task_universe(task) != lg_target_state)
+		if (lg_table_universe(table, task) != lg_target_state)
 			len += scnprintf(buf + len, size - len,
 					 "0 %s: idle, waiting to leave its CPU\n",
 					 task->comm);

@@ -154,10 +154,10 @@ unlock:
 /**
  * lg_universe_destroy() - free the table once nothing can read it
  *
- * The caller has cleared every func->transition, so no new handler looks
- * here; wait for handlers already inside (lg_synchronize()) and for
- * task_work callbacks, which read the table under rcu_read_lock().
- * Must hold lg_mutex.
+ * The caller has cleared every func->transition and waited for the
+ * handlers (lg_synchronize()), so no handler reads the table any more;
+ * wait for the others, which read it under rcu_read_lock(): task_work
+ * callbacks, tracepoint probes, idle kicks. Must hold lg_mutex.
  */
 void lg_universe_destroy(void)
 {
@@ -166,7 +166,6 @@ void lg_universe_destroy(void)
 	struct chunk *chunk, *tmp;
 
 	RCU_INIT_POINTER(lg_table, NULL);
-	lg_synchronize();
 	synchronize_rcu();
 
 	list_for_each_entry_safe(chunk, tmp, &table->chunks, node)

@@ -86,18 +86,32 @@ lg_task_state_find(struct lg_universe_table *table, struct task_struct *task)
 }
 
 /**
- * lg_task_universe() - which universe a task runs in, during a transition
- * @task: the task, normally current
- *
- * Lock-free, allocation-free, any context: the ftrace handler calls it,
- * only while some func->transition is set, which guarantees the table.
+ * lg_table_universe() - which universe a task is in, in a given table
+ * @table:	a table the caller knows is alive
+ * @task:	the task
  */
-static __always_inline int lg_task_universe(struct task_struct *task)
+static __always_inline int lg_table_universe(struct lg_universe_table *table,
+					     struct task_struct *task)
 {
-	struct lg_universe_table *table = rcu_dereference_raw(lg_table);
 	struct lg_task_state *state = lg_task_state_find(table, task);
 
 	return state ? READ_ONCE(state->universe) : table->start;
+}
+
+/**
+ * lg_task_universe() - which universe a task runs in, during a transition
+ * @task: the task, normally current
+ *
+ * Lock-free, allocation-free, any context: for the ftrace handler, only
+ * while it sees a func->transition set. That guarantees the table:
+ * lg_init_transition() publishes it before setting the marks, and
+ * lg_complete_transition() clears them and waits for every handler
+ * (lg_synchronize()) before unpublishing it. Everyone else reads lg_table
+ * once and uses lg_table_universe().
+ */
+static __always_inline int lg_task_universe(struct task_struct *task)
+{
+	return lg_table_universe(rcu_dereference_raw(lg_table), task);
 }
 
 /* Must hold lg_mutex. */

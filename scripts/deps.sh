@@ -5,7 +5,7 @@
 # kernel (image + headers) from Debian's archive into the cache.
 #
 # usage: deps.sh [ARCH [KVER]]     ARCH x86_64|arm64 (default x86_64),
-#                                  KVER 6.1 (default)
+#                                  KVER 6.1 (default) or 6.12
 #
 # Nothing is installed over the host's own kernel: the target's packages are
 # unpacked with dpkg-deb into $LG_CACHE/<kver>-<debarch>/root. Versions are
@@ -36,9 +36,11 @@ arm64) DEBARCH=arm64 ;;
 *) echo "deps.sh: unknown ARCH '$ARCH' (x86_64 or arm64)" >&2; exit 1 ;;
 esac
 
+# Bookworm's own kernel, or the 6.12 series bookworm carries beside it.
 case "$KVER" in
 6.1) IMAGE_META=linux-image-$DEBARCH ;;
-*) echo "deps.sh: unknown KVER '$KVER' (6.1)" >&2; exit 1 ;;
+6.12) IMAGE_META=linux-image-6.12-$DEBARCH ;;
+*) echo "deps.sh: unknown KVER '$KVER' (6.1 or 6.12)" >&2; exit 1 ;;
 esac
 
 TARGET=$LG_CACHE/$KVER-$DEBARCH
@@ -133,7 +135,7 @@ fetch_kernel()
 
 	headers=linux-headers-$release
 	common=linux-headers-${release%-*}-common
-	kbuild=linux-kbuild-$KVER
+	kbuild=$(depends_on "$headers:$DEBARCH" 'linux-kbuild-[^ :]*')
 	kbuild_ver=$(candidate "$kbuild")
 
 	pp "fetching $image $version for $ARCH into $TARGET"
