@@ -55,7 +55,7 @@ static unsigned long lookup_kallsyms_lookup_name(void)
 
 	if (forced_missing(kp.symbol_name) || register_kprobe(&kp))
 		return 0;
-	addr = (unsigned long)kp.addr;
+	addr = lg_arch_kprobe_func((unsigned long)kp.addr);
 	unregister_kprobe(&kp);
 	return addr;
 }
@@ -72,9 +72,16 @@ void *lg_ksym_require(const char *name)
 
 	if (!forced_missing(name))
 		addr = lg_ksym.kallsyms_lookup_name(name);
-	if (!addr)
+	if (!addr) {
 		pr_err("required kernel symbol '%s' not found, refusing to load\n",
 		       name);
+		return NULL;
+	}
+	if (!lg_arch_callable(addr)) {
+		pr_err("required kernel function '%s' is sealed against indirect calls (IBT), refusing to load: boot with ibt=off\n",
+		       name);
+		return NULL;
+	}
 	return (void *)addr;
 }
 
@@ -91,6 +98,10 @@ int lg_ksyms_init(void)
 	addr = lookup_kallsyms_lookup_name();
 	if (!addr) {
 		pr_err("required kernel symbol 'kallsyms_lookup_name' not found, refusing to load\n");
+		return -ENOENT;
+	}
+	if (!lg_arch_callable(addr)) {
+		pr_err("required kernel function 'kallsyms_lookup_name' is sealed against indirect calls (IBT), refusing to load: boot with ibt=off\n");
 		return -ENOENT;
 	}
 	lg_ksym.kallsyms_lookup_name = (void *)addr;

@@ -8,28 +8,24 @@
 #include <linux/kallsyms.h>
 #include <linux/module.h>
 
+#include "compat.h"
 #include "core.h"
 #include "ksyms.h"
 #include "redirect.h"
 #include "symbols.h"
 
 struct lookup {
-	const char *objname;
 	const char *name;
 	unsigned long sympos;
 	unsigned long addr;
 	unsigned long count;
 };
 
-static int match_symbol(void *data, const char *name, struct module *mod,
-			unsigned long addr)
+static int match_symbol(void *data, const char *name, unsigned long addr)
 {
 	struct lookup *args = data;
 
 	if (strcmp(args->name, name))
-		return 0;
-	/* vmlinux symbols come with a NULL module. */
-	if (args->objname ? !mod || strcmp(args->objname, mod->name) : !!mod)
 		return 0;
 
 	args->count++;
@@ -42,9 +38,7 @@ static int find_symbol(const char *patch, const char *objname,
 		       const char *name, unsigned long sympos,
 		       unsigned long *addr)
 {
-	struct lookup args = {
-		.objname = objname, .name = name, .sympos = sympos,
-	};
+	struct lookup args = { .name = name, .sympos = sympos };
 	const char *in = objname ?: "vmlinux";
 	/* Log lines name the patch, when there is one: "'patch': symbol ...". */
 	char who[MODULE_NAME_LEN + 4] = "";
@@ -53,9 +47,9 @@ static int find_symbol(const char *patch, const char *objname,
 		snprintf(who, sizeof(who), "'%s': ", patch);
 
 	if (objname)
-		lg_ksym.module_kallsyms_on_each_symbol(match_symbol, &args);
+		lg_each_module_symbol(objname, match_symbol, &args);
 	else
-		lg_ksym.kallsyms_on_each_symbol(match_symbol, &args);
+		lg_each_vmlinux_symbol(match_symbol, &args);
 
 	if (!args.count) {
 		pr_err("%ssymbol '%s' not found in %s\n",

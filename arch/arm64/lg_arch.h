@@ -7,7 +7,23 @@
 #define _LIVEGRAFT_ARCH_ARM64_H
 
 #include <linux/ftrace.h>
+#include <linux/version.h>
+#include <asm/compiler.h>
+#include <asm/pointer_auth.h>
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+/*
+ * DYNAMIC_FTRACE_WITH_ARGS, and no SAVE_REGS any more (registering with it
+ * fails): ftrace_caller returns to the pc in ftrace_regs.
+ */
+#define LG_ARCH_FTRACE_FLAGS	(FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT)
+
+static __always_inline void lg_arch_set_ip(struct ftrace_regs *fregs,
+					   unsigned long ip)
+{
+	ftrace_regs_set_instruction_pointer(fregs, ip);
+}
+#else
 /*
  * 6.1 has no DYNAMIC_FTRACE_WITH_ARGS on arm64: ftrace_instruction_pointer_set()
  * is an empty macro there. With SAVE_REGS, ftrace_regs_caller returns to
@@ -22,6 +38,29 @@ static __always_inline void lg_arch_set_ip(struct ftrace_regs *fregs,
 					   unsigned long ip)
 {
 	instruction_pointer_set(ftrace_get_regs(fregs), ip);
+}
+#endif
+
+/* A kprobe at a function reports the function's own address. */
+static inline unsigned long lg_arch_kprobe_func(unsigned long addr)
+{
+	return addr;
+}
+
+/* BTI is not enabled for Debian's arm64 kernels: any function is callable. */
+static inline bool lg_arch_callable(unsigned long addr)
+{
+	return true;
+}
+
+/* A return address from the stack without its pointer authentication code. */
+static inline unsigned long lg_arch_strip_pac(unsigned long pc)
+{
+#ifdef ptrauth_strip_kernel_insn_pac
+	return ptrauth_strip_kernel_insn_pac(pc);
+#else
+	return ptrauth_strip_insn_pac(pc);
+#endif
 }
 
 #endif /* _LIVEGRAFT_ARCH_ARM64_H */

@@ -17,7 +17,6 @@
 
 #include <linux/kernel.h>
 #include <linux/sched/task_stack.h>
-#include <asm/pointer_auth.h>
 #include <asm/stacktrace.h>
 
 #include "arch.h"
@@ -97,7 +96,7 @@ int lg_arch_save_stack(struct task_struct *task, unsigned long *store,
 		if (fp & 0xf || fp < low || fp > high - 16 || fp <= prev_fp)
 			break;
 		prev_fp = fp;
-		pc = ptrauth_strip_insn_pac(READ_ONCE_NOCHECK(*(unsigned long *)(fp + 8)));
+		pc = lg_arch_strip_pac(READ_ONCE_NOCHECK(*(unsigned long *)(fp + 8)));
 		fp = READ_ONCE_NOCHECK(*(unsigned long *)fp);
 	}
 

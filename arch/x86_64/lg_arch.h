@@ -7,6 +7,9 @@
 #define _LIVEGRAFT_ARCH_X86_64_H
 
 #include <linux/ftrace.h>
+#include <linux/version.h>
+#include <asm/cpufeature.h>
+#include <asm/ibt.h>
 
 /*
  * With DYNAMIC_FTRACE_WITH_ARGS the plain ftrace_caller honours a changed
@@ -17,7 +20,34 @@
 static __always_inline void lg_arch_set_ip(struct ftrace_regs *fregs,
 					   unsigned long ip)
 {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	ftrace_regs_set_instruction_pointer(fregs, ip);
+#else
 	ftrace_instruction_pointer_set(fregs, ip);
+#endif
+}
+
+/*
+ * With IBT built in (6.12), a kprobe at a function reports the address
+ * after its ENDBR64, or after the seal that replaced an unused one: the
+ * function starts before it.
+ */
+static inline unsigned long lg_arch_kprobe_func(unsigned long addr)
+{
+	if (ENDBR_INSN_SIZE && is_endbr(*(u32 *)(addr - ENDBR_INSN_SIZE)))
+		return addr - ENDBR_INSN_SIZE;
+	return addr;
+}
+
+/*
+ * Whether an indirect call to a kernel function found through kallsyms is
+ * allowed: a CPU that enforces IBT faults on a target without ENDBR64, and
+ * the kernel seals (overwrites the ENDBR64 of) every function whose
+ * address it never takes itself.
+ */
+static inline bool lg_arch_callable(unsigned long addr)
+{
+	return !cpu_feature_enabled(X86_FEATURE_IBT) || is_endbr(*(u32 *)addr);
 }
 
 #endif /* _LIVEGRAFT_ARCH_X86_64_H */

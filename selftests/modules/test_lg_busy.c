@@ -35,18 +35,18 @@ MODULE_PARM_DESC(read_block, "readers wait in test_lg_busy_wait()");
 static struct task_struct *thread;
 
 /* The replaced versions return at once: they never block. */
-noinline void test_lg_busy_sleep(void)
+static noinline void test_lg_busy_sleep(void)
 {
 	while (READ_ONCE(block) && !kthread_should_stop())
 		schedule_timeout_interruptible(msecs_to_jiffies(20));
 }
 
-noinline void test_lg_busy_nap(void)
+static noinline void test_lg_busy_nap(void)
 {
 	msleep(20);
 }
 
-noinline int test_lg_busy_wait(void)
+static noinline int test_lg_busy_wait(void)
 {
 	/* -ERESTARTSYS on a signal: the read restarts, invisibly. */
 	while (READ_ONCE(read_block)) {

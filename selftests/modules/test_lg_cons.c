@@ -52,7 +52,7 @@ noinline int test_lg_cons_inner(void)
 }
 EXPORT_SYMBOL_GPL(test_lg_cons_inner);
 
-noinline void test_lg_cons_outer(void)
+static noinline void test_lg_cons_outer(void)
 {
 	int a, b;
 

@@ -22,7 +22,7 @@ static const char *message = "unpatched";
 static int dup_a = 1;
 static int notrace_val;
 
-noinline const char *test_lg_target_message(void)
+static noinline const char *test_lg_target_message(void)
 {
 	return READ_ONCE(message);
 }
@@ -32,7 +32,7 @@ static noinline int test_lg_target_dup(void)
 	return READ_ONCE(dup_a);
 }
 
-noinline notrace int test_lg_target_notrace(void)
+static noinline notrace int test_lg_target_notrace(void)
 {
 	return READ_ONCE(notrace_val);
 }
