@@ -3,10 +3,11 @@
 # livegraft: build, test and demo.
 #
 #   make                       livegraft.ko, samples, selftest modules
-#                              (ARCH=x86_64|arm64, KVER=6.1)
+#                              (ARCH=x86_64|arm64, KVER=6.1|6.12)
 #   make KDIR=/lib/modules/$(uname -r)/build   for the running kernel
 #   make check                 lint + the kselftest collection in QEMU,
-#                              every arch in CHECK_ARCHS
+#                              every arch in CHECK_ARCHS on every kernel
+#                              in CHECK_KVERS (KVER=... for one)
 #   make demo                  a live kernel patched, step by step
 #   make vm-run EXTRA=dir CMD='cmd'   run cmd in a guest, dir at /extra
 #   make extmod M=dir          build your own patch module against livegraft
@@ -17,6 +18,7 @@ ARCH ?= x86_64
 KVER ?= 6.1
 LG_CACHE ?= /var/cache/livegraft
 CHECK_ARCHS ?= x86_64 arm64
+CHECK_KVERS ?= 6.1 6.12
 export LG_CACHE
 
 HOST_ARCH := $(shell uname -m)
@@ -80,8 +82,9 @@ vm-run: modules
 demo: modules
 	scripts/vm-run.sh --arch $(ARCH) --kver $(KVER) --build $(BUILD) --demo
 
+# KVER given on the command line narrows the check to that kernel.
 check:
-	scripts/check.sh $(KVER) $(CHECK_ARCHS)
+	scripts/check.sh "$(if $(filter command line,$(origin KVER)),$(KVER),$(CHECK_KVERS))" $(CHECK_ARCHS)
 
 extmod: modules
 	@test -n "$(M)" || { echo "usage: make extmod M=<dir of your patch module>"; exit 2; }

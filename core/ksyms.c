@@ -33,8 +33,7 @@ static const struct {
 	const char *name;
 	void **addr;
 } required[] = {
-	LG_KSYM(kallsyms_on_each_symbol),
-	LG_KSYM(module_kallsyms_on_each_symbol),
+	LG_KSYM(kallsyms_on_each_match_symbol),
 	LG_KSYM(kallsyms_lookup_size_offset),
 	LG_KSYM(find_module),
 	LG_KSYM(task_call_func),

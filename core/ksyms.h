@@ -19,8 +19,7 @@
  */
 struct lg_ksyms {
 	typeof(kallsyms_lookup_name) *kallsyms_lookup_name;
-	typeof(kallsyms_on_each_symbol) *kallsyms_on_each_symbol;
-	typeof(module_kallsyms_on_each_symbol) *module_kallsyms_on_each_symbol;
+	typeof(kallsyms_on_each_match_symbol) *kallsyms_on_each_match_symbol;
 	typeof(kallsyms_lookup_size_offset) *kallsyms_lookup_size_offset;
 	typeof(find_module) *find_module;
 	typeof(task_call_func) *task_call_func;

@@ -8,37 +8,64 @@
 #include <linux/kallsyms.h>
 #include <linux/module.h>
 
-#include "compat.h"
 #include "core.h"
 #include "ksyms.h"
 #include "redirect.h"
 #include "symbols.h"
 
 struct lookup {
-	const char *name;
 	unsigned long sympos;
 	unsigned long addr;
 	unsigned long count;
 };
 
-static int match_symbol(void *data, const char *name, unsigned long addr)
+/* The Nth match is the answer; with sympos 0 count them all. */
+static int match_one(struct lookup *args, unsigned long addr)
 {
-	struct lookup *args = data;
-
-	if (strcmp(args->name, name))
-		return 0;
-
 	args->count++;
 	args->addr = addr;
-	/* The Nth is the answer; with sympos 0 count them all. */
 	return args->sympos && args->count == args->sympos;
+}
+
+static int match_vmlinux(void *data, unsigned long addr)
+{
+	return match_one(data, addr);
+}
+
+/*
+ * A module's symbols, in its own symbol table: the kernel's iterator over
+ * module symbols changed its callback in 6.4, this walk did not change.
+ */
+static void match_module(struct lookup *args, const char *objname,
+			 const char *name)
+{
+	struct mod_kallsyms *kallsyms;
+	struct module *mod;
+	unsigned int i;
+
+	/* Modules are freed after an RCU-sched grace period. */
+	preempt_disable();
+	mod = lg_ksym.find_module(objname);
+	if (mod) {
+		kallsyms = rcu_dereference_sched(mod->kallsyms);
+		for (i = 0; i < kallsyms->num_symtab; i++) {
+			const typeof(*kallsyms->symtab) *sym = &kallsyms->symtab[i];
+
+			if (sym->st_shndx == SHN_UNDEF ||
+			    strcmp(kallsyms->strtab + sym->st_name, name))
+				continue;
+			if (match_one(args, sym->st_value))
+				break;
+		}
+	}
+	preempt_enable();
 }
 
 static int find_symbol(const char *patch, const char *objname,
 		       const char *name, unsigned long sympos,
 		       unsigned long *addr)
 {
-	struct lookup args = { .name = name, .sympos = sympos };
+	struct lookup args = { .sympos = sympos };
 	const char *in = objname ?: "vmlinux";
 	/* Log lines name the patch, when there is one: "'patch': symbol ...". */
 	char who[MODULE_NAME_LEN + 4] = "";
@@ -47,9 +74,9 @@ static int find_symbol(const char *patch, const char *objname,
 		snprintf(who, sizeof(who), "'%s': ", patch);
 
 	if (objname)
-		lg_each_module_symbol(objname, match_symbol, &args);
+		match_module(&args, objname, name);
 	else
-		lg_each_vmlinux_symbol(match_symbol, &args);
+		lg_ksym.kallsyms_on_each_match_symbol(match_vmlinux, name, &args);
 
 	if (!args.count) {
 		pr_err("%ssymbol '%s' not found in %s\n",

@@ -5,12 +5,14 @@
 # everything and run the kselftest collection in a QEMU guest. Lint and each
 # build count as one test each; every selftest scenario counts as one.
 #
-# usage: check.sh KVER ARCH...
-# The last line is "N passed, N failed, N skipped"; exit 1 on any failure.
+# usage: check.sh "KVER..." ARCH...
+# Every architecture runs on every kernel version. The last line is
+# "N passed, N failed, N skipped"; exit 1 on any failure.
 
 set -uo pipefail
 
-kver=$1
+kvers=$1
+kver=${kvers%% *}
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -72,19 +74,21 @@ step "harness catches a hung guest" \
 	harness_catches "$1" "timeout" 30 'sleep 600'
 step "user patch module: make extmod, make vm-run" user_patch_module "$1"
 
-for arch in "$@"; do
-	tag=$arch-$kver
-	build=build/$tag
-	rm -f "$build/results"
-	step "build $tag" make -s ARCH="$arch" KVER="$kver" || continue
-	scripts/vm-run.sh --arch "$arch" --kver "$kver" --build "$build" --kselftest
-	if [ -f "$build/results" ]; then
-		read -r p f s <"$build/results"
-	else
-		p=0 f=1 s=0
-	fi
-	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-	summary+=("$( [ "$f" -eq 0 ] && echo "ok    " || echo "not ok")  selftests $tag: $p passed, $f failed, $s skipped")
+for kver in $kvers; do
+	for arch in "$@"; do
+		tag=$arch-$kver
+		build=build/$tag
+		rm -f "$build/results"
+		step "build $tag" make -s ARCH="$arch" KVER="$kver" || continue
+		scripts/vm-run.sh --arch "$arch" --kver "$kver" --build "$build" --kselftest
+		if [ -f "$build/results" ]; then
+			read -r p f s <"$build/results"
+		else
+			p=0 f=1 s=0
+		fi
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+		summary+=("$( [ "$f" -eq 0 ] && echo "ok    " || echo "not ok")  selftests $tag: $p passed, $f failed, $s skipped")
+	done
 done
 
 echo

@@ -52,8 +52,8 @@ insmod: ERROR: could not insert module $LG_MODDIR/livegraft.ko: No such file or 
 run_test "load and unload" test_load_unload
 run_test "reload" test_reload
 # Every kernel internal livegraft resolves at load, on this architecture.
-required="kallsyms_lookup_name kallsyms_on_each_symbol
-module_kallsyms_on_each_symbol kallsyms_lookup_size_offset find_module
+required="kallsyms_lookup_name kallsyms_on_each_match_symbol
+kallsyms_lookup_size_offset find_module
 task_call_func wake_up_state wake_up_if_idle idle_task"
 case $(uname -m) in
 x86_64) required="$required stack_trace_save_tsk_reliable" ;;

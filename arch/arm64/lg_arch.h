@@ -7,14 +7,13 @@
 #define _LIVEGRAFT_ARCH_ARM64_H
 
 #include <linux/ftrace.h>
-#include <linux/version.h>
 #include <asm/compiler.h>
 #include <asm/pointer_auth.h>
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#ifdef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
 /*
- * DYNAMIC_FTRACE_WITH_ARGS, and no SAVE_REGS any more (registering with it
- * fails): ftrace_caller returns to the pc in ftrace_regs.
+ * 6.12: DYNAMIC_FTRACE_WITH_ARGS, and no SAVE_REGS any more (registering
+ * with it fails): ftrace_caller returns to the pc in ftrace_regs.
  */
 #define LG_ARCH_FTRACE_FLAGS	(FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT)
 

@@ -7,7 +7,6 @@
 #define _LIVEGRAFT_ARCH_X86_64_H
 
 #include <linux/ftrace.h>
-#include <linux/version.h>
 #include <asm/cpufeature.h>
 #include <asm/ibt.h>
 
@@ -20,7 +19,8 @@
 static __always_inline void lg_arch_set_ip(struct ftrace_regs *fregs,
 					   unsigned long ip)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+/* Renamed in 6.2, when ftrace_regs got its accessors. */
+#ifdef ftrace_regs_set_instruction_pointer
 	ftrace_regs_set_instruction_pointer(fregs, ip);
 #else
 	ftrace_instruction_pointer_set(fregs, ip);
