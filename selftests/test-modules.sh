@@ -269,6 +269,53 @@ livegraft: 'test_lg_bad': patch failed for module '$TARGET', refusing to load mo
 insmod: ERROR: could not insert module $LG_MODDIR/$TARGET.ko: No such file or directory"
 }
 
+# A target module comes and goes while the patch is in transition (held up
+# by test_lg_busy's kthread, asleep in a replaced function): it is patched
+# as it loads, but gets no post_patch until the transition completes, and
+# no pre_unpatch as it goes. Disabling then reverses the transition; the
+# post_unpatch callbacks of the objects still loaded run at completion.
+test_busy_target() {
+	load_livegraft
+	echo 0 >/sys/module/livegraft/parameters/signal_delay_ms
+	load_mod test_lg_busy
+	load_mod $LP
+	loop_until "grep -q test_lg_busy_sleep $LG_SYSFS/$LP/pending" ||
+		die "transition not held up"
+	load_mod $TARGET
+	target_says patched
+	unload_mod $TARGET
+	check_value "$LG_SYSFS/$LP/transition" 1
+	log "% echo 0 > $LG_SYSFS/$LP/enabled"
+	echo 0 >"$LG_SYSFS/$LP/enabled"
+	loop_until "[ ! -e $LG_SYSFS/$LP ]" || die "patch not freed"
+	unload_mod $LP
+	check_result "% insmod livegraft
+$(livegraft_loaded_line)
+% insmod test_lg_busy
+% insmod $LP
+livegraft: enabling patch '$LP'
+livegraft: '$LP': initializing patching transition
+$LP: pre_patch_callback: vmlinux
+$LP: pre_patch_callback: test_lg_busy
+livegraft: '$LP': starting patching transition
+% insmod $TARGET
+livegraft: '$LP': applying patch to loading module '$TARGET'
+$LP: pre_patch_callback: $TARGET
+$TARGET: loaded
+% rmmod $TARGET
+$TARGET: unloaded
+livegraft: '$LP': reverting patch on unloading module '$TARGET'
+$LP: post_unpatch_callback: $TARGET
+% echo 0 > $LG_SYSFS/$LP/enabled
+livegraft: '$LP': reversing transition from patching to unpatching
+livegraft: '$LP': starting unpatching transition
+livegraft: '$LP': completing unpatching transition
+$LP: post_unpatch_callback: vmlinux
+$LP: post_unpatch_callback: test_lg_busy
+livegraft: '$LP': unpatching complete
+% rmmod $LP"
+}
+
 run_test "target module before the patch" test_target_before_patch
 run_test "module coming" test_module_coming
 run_test "module going" test_module_going
@@ -276,4 +323,5 @@ run_test "target module never loaded" test_target_absent
 run_test "pre_patch callback fails" test_pre_patch_fails
 run_test "module coming, pre_patch callback fails" test_module_coming_pre_patch_fails
 run_test "module coming, function not found" test_module_coming_unknown_function
+run_test "module coming and going during a transition" test_busy_target
 finish

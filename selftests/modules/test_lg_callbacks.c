@@ -3,7 +3,9 @@
  * test_lg_callbacks.c - a patch with callbacks on every object, after the
  * kernel's test_klp_callbacks_demo: each callback logs its name and object,
  * every pre_patch returns the pre_patch_ret parameter. The test_lg_target
- * object also replaces test_lg_target_message().
+ * object also replaces test_lg_target_message(), the test_lg_busy object
+ * test_lg_busy_sleep(), where that module's kthread can hold up a
+ * transition.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -57,6 +59,17 @@ static struct lg_func target_funcs[] = {
 	}, { }
 };
 
+static void busy_sleep(void)
+{
+}
+
+static struct lg_func busy_funcs[] = {
+	{
+		.old_name = "test_lg_busy_sleep",
+		.new_func = busy_sleep,
+	}, { }
+};
+
 #define CALLBACKS {						\
 	.pre_patch = pre_patch_callback,			\
 	.post_patch = post_patch_callback,			\
@@ -71,6 +84,10 @@ static struct lg_object objs[] = {
 	}, {
 		.name = "test_lg_target",
 		.funcs = target_funcs,
+		.callbacks = CALLBACKS,
+	}, {
+		.name = "test_lg_busy",
+		.funcs = busy_funcs,
 		.callbacks = CALLBACKS,
 	}, { }
 };
