@@ -9,6 +9,8 @@
 #                              every arch in CHECK_ARCHS on every kernel
 #                              in CHECK_KVERS (KVER=... for one)
 #   make demo                  a live kernel patched, step by step
+#   make bench                 call cost and transition time, beside the
+#                              kernel's livepatch, in one boot
 #   make vm-run EXTRA=dir CMD='cmd'   run cmd in a guest, dir at /extra
 #   make extmod M=dir          build your own patch module against livegraft
 #   make lint                  checkpatch.pl and shellcheck
@@ -54,7 +56,7 @@ KBUILD_ARGS = -C $(KDIR) M=$(BUILD_ABS) LG_ROOT=$(BUILD_ABS) \
 # several targets can be built side by side.
 KBUILD_SRC := Kbuild include core arch samples selftests/modules
 
-.PHONY: all modules deps check demo vm-run extmod lint clean
+.PHONY: all modules deps check demo bench vm-run extmod lint clean
 
 all: modules
 
@@ -83,6 +85,9 @@ demo: modules
 	scripts/vm-run.sh --arch $(ARCH) --kver $(KVER) --build $(BUILD) --demo
 
 # KVER given on the command line narrows the check to that kernel.
+bench: modules
+	scripts/bench.sh $(ARCH) $(KVER)
+
 check:
 	scripts/check.sh "$(if $(filter command line,$(origin KVER)),$(KVER),$(CHECK_KVERS))" $(CHECK_ARCHS)
 

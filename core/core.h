@@ -20,6 +20,7 @@
 
 /**
  * struct lg_live_func - one replaced function, as applied
+ * @new_func:	the replacement, copied from @desc: the handler's one read
  * @desc:	the author's description
  * @obj:	the object it belongs to
  * @old_addr:	the resolved address of the old function, 0 while unloaded
@@ -35,6 +36,7 @@
  * or reverted, the task's universe decides; 1/0 applied for everyone.
  */
 struct lg_live_func {
+	void *new_func;
 	const struct lg_func *desc;
 	struct lg_live_object *obj;
 	unsigned long old_addr;

@@ -187,6 +187,7 @@ static struct lg_live_patch *alloc_patch(struct lg_patch *desc)
 			if (!func)
 				goto err_free;
 			func->desc = f;
+			func->new_func = f->new_func;
 			func->obj = obj;
 			INIT_LIST_HEAD(&func->stack_node);
 			lg_sysfs_init_func(func);

@@ -97,7 +97,7 @@ static void notrace lg_ftrace_handler(unsigned long ip,
 		}
 	}
 
-	lg_arch_set_ip(fregs, (unsigned long)func->desc->new_func);
+	lg_arch_set_ip(fregs, (unsigned long)func->new_func);
 unlock:
 	ftrace_test_recursion_unlock(bit);
 }

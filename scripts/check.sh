@@ -73,6 +73,8 @@ step "harness catches a kernel panic" \
 step "harness catches a hung guest" \
 	harness_catches "$1" "timeout" 30 'sleep 600'
 step "user patch module: make extmod, make vm-run" user_patch_module "$1"
+# A short run of the benchmark, to prove it works; its figures mean little.
+step "benchmark runs" env CALLS=10000 RUNS=1 scripts/bench.sh "$1" "$kver" >/dev/null
 
 for kver in $kvers; do
 	for arch in "$@"; do

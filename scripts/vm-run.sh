@@ -104,7 +104,7 @@ stage_initramfs()
 	make -s --no-print-directory -C "$top/selftests" KSFT_LIB="$ksft" \
 		COLLECTION=livegraft emit_tests >"$root/kselftest/kselftest-list.txt"
 
-	cp "$top/scripts/guest/demo.sh" "$root/root/demo.sh"
+	cp "$top/scripts/guest/demo.sh" "$top/scripts/guest/bench.sh" "$root/root/"
 	if [ -n "$extra" ]; then
 		cp -r "$extra/." "$root/extra"
 	fi
