@@ -13,7 +13,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 rc=0
 
-mapfile -t csrc < <(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' ! -path './build/*')
+# Tracked files and new ones not yet added, so that a new file is linted
+# before its first commit.
+files() {
+	git ls-files --cached --others --exclude-standard "$@"
+}
+
+mapfile -t csrc < <(files '*.c' '*.h')
 if [ ${#csrc[@]} -gt 0 ]; then
 	echo "[lint] checkpatch.pl on ${#csrc[@]} C files"
 	"$src/scripts/checkpatch.pl" --no-tree --quiet --terse --show-types \
@@ -22,7 +28,7 @@ if [ ${#csrc[@]} -gt 0 ]; then
 	[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 fi
 
-mapfile -t shsrc < <(git ls-files '*.sh' .ci/run 2>/dev/null)
+mapfile -t shsrc < <(files '*.sh' .ci/run)
 if [ ${#shsrc[@]} -gt 0 ]; then
 	echo "[lint] shellcheck on ${#shsrc[@]} shell scripts"
 	# Warnings and errors; the style notes (quote every expansion, ...)

@@ -98,10 +98,10 @@ if [ -e "$mods/test_lg_bench_klp.ko" ]; then
 	wait_done $KLP/test_lg_bench_klp
 	n=3
 fi
-set -- $(call_costs $n)
-echo "BENCH call_ns_unpatched $1"
-echo "BENCH call_ns_livegraft $2"
-[ $n = 3 ] && echo "BENCH call_ns_livepatch $3"
+call_costs $n >/tmp/medians
+echo "BENCH call_ns_unpatched $(sed -n 1p /tmp/medians)"
+echo "BENCH call_ns_livegraft $(sed -n 2p /tmp/medians)"
+[ $n = 3 ] && echo "BENCH call_ns_livepatch $(sed -n 3p /tmp/medians)"
 echo 0 >/sys/kernel/livegraft/test_lg_bench_patch/enabled
 wait_gone /sys/kernel/livegraft/test_lg_bench_patch
 rmmod test_lg_bench_patch

@@ -35,8 +35,8 @@ static noinline int test_lg_bench_fn2(int x)
 	return x + 1;
 }
 
-/* Called through pointers so that the compiler keeps every call. */
-static int (*volatile bench_fn[])(int) = {
+/* Called through a pointer so that the compiler keeps every call. */
+static int (*bench_fn[])(int x) = {
 	test_lg_bench_fn0, test_lg_bench_fn1, test_lg_bench_fn2,
 };
 
@@ -48,7 +48,7 @@ static ssize_t bench_write(struct file *file, const char __user *buf,
 	char line[32];
 	u64 start, ns;
 	int x = 0;
-	int (*fn)(int);
+	int (*fn)(int x);
 
 	if (count >= sizeof(line) || copy_from_user(line, buf, count))
 		return -EINVAL;
@@ -57,7 +57,7 @@ static ssize_t bench_write(struct file *file, const char __user *buf,
 	    which >= ARRAY_SIZE(bench_fn))
 		return -EINVAL;
 
-	fn = bench_fn[which];
+	fn = READ_ONCE(bench_fn[which]);
 	start = ktime_get_ns();
 	for (i = 0; i < calls; i++)
 		x = fn(x);
