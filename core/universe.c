@@ -16,7 +16,6 @@
 #include <linux/vmalloc.h>
 
 #include "core.h"
-#include "redirect.h"
 #include "universe.h"
 
 struct lg_universe_table __rcu *lg_table;

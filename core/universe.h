@@ -27,7 +27,6 @@ enum lg_block_reason {
 	LG_BLOCK_RUNNING,
 	LG_BLOCK_UNRELIABLE,
 	LG_BLOCK_FUNCTION,
-	LG_BLOCK_KTHREAD,
 };
 
 /**
