@@ -11,6 +11,7 @@
 #include <linux/module.h>
 
 #include "arch.h"
+#include "check.h"
 #include "core.h"
 #include "hooks.h"
 #include "ksyms.h"
@@ -30,9 +31,13 @@ static int __init livegraft_init(void)
 	if (ret)
 		return ret;
 
-	ret = lg_transition_init_module();
+	ret = lg_check_init();
 	if (ret)
 		goto err_hooks;
+
+	ret = lg_transition_init_module();
+	if (ret)
+		goto err_check;
 
 	ret = lg_patch_init();
 	if (ret)
@@ -55,6 +60,8 @@ err_patch:
 	lg_patch_exit();
 err_transition:
 	lg_transition_exit_module();
+err_check:
+	lg_check_exit();
 err_hooks:
 	lg_hooks_exit();
 	return ret;
@@ -70,6 +77,7 @@ static void __exit livegraft_exit(void)
 	lg_sysfs_exit();
 	lg_patch_exit();
 	lg_transition_exit_module();
+	lg_check_exit();
 	lg_hooks_exit();
 	pr_notice("unloaded\n");
 }

@@ -4,7 +4,7 @@
  *
  *   task_newtask	every new task (fork, clone, kernel threads, io_uring
  *			workers) starts in its parent's universe
- *   sched_process_exit	a task that had not moved no longer needs to
+ *   sched_process_exit	an exiting task moves if its stack allows
  *
  * They stay attached while livegraft is loaded and return at once outside
  * a transition: attaching rewrites the call sites, which is not worth
@@ -37,8 +37,11 @@ static void notrace lg_task_newtask(void *data, struct task_struct *task,
 	if (!table)
 		goto unlock;
 	universe = lg_table_universe(table, current);
-	/* With no free entry the child stays in the start universe: safe. */
-	state = lg_universe_get(table, task);
+	/*
+	 * With no entry, even after an atomic allocation, the child is in
+	 * the start universe, as its parent unless the final scan passed.
+	 */
+	state = lg_universe_get(table, task, GFP_ATOMIC);
 	if (state) {
 		state->reason = LG_BLOCK_UNCHECKED;
 		state->work_queued = false;
@@ -48,10 +51,11 @@ unlock:
 	rcu_read_unlock();
 }
 
+/* @task is current: do_exit() calls it for itself. */
 static void notrace lg_sched_process_exit(void *data, struct task_struct *task)
 {
 	if (unlikely(rcu_access_pointer(lg_table)))
-		lg_transition_exited(task);
+		lg_transition_exiting();
 }
 
 static void find_tracepoint(struct tracepoint *tp, void *priv)

@@ -38,7 +38,6 @@ static const struct {
 	LG_KSYM(find_module),
 	LG_KSYM(task_call_func),
 	LG_KSYM(wake_up_state),
-	LG_KSYM(wake_up_if_idle),
 	LG_KSYM(idle_task),
 };
 

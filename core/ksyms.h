@@ -24,7 +24,6 @@ struct lg_ksyms {
 	typeof(find_module) *find_module;
 	typeof(task_call_func) *task_call_func;
 	typeof(wake_up_state) *wake_up_state;
-	typeof(wake_up_if_idle) *wake_up_if_idle;
 	typeof(idle_task) *idle_task;
 };
 

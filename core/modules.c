@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include "check.h"
 #include "core.h"
 #include "ksyms.h"
 #include "modules.h"
@@ -86,6 +87,8 @@ static void revert_object(struct lg_live_object *obj, bool going)
 		pr_notice("'%s': reverting patch on unloading module '%s'\n",
 			  patch->name, obj->mod->name);
 	lg_unpatch_object(obj);
+	if (patch == lg_transition_patch)
+		lg_check_update();
 	lg_post_unpatch_callback(obj);
 	lg_forget_object(obj);
 	obj->mod = NULL;
@@ -136,7 +139,10 @@ static int apply_object(struct lg_live_object *obj, struct module *mod)
 			mod->name);
 		goto err;
 	}
-	if (patch != lg_transition_patch)
+	/* Its code can be on a stack as soon as the module runs. */
+	if (patch == lg_transition_patch)
+		lg_check_update();
+	else
 		lg_post_patch_callback(obj);
 	return 0;
 

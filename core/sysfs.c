@@ -157,7 +157,7 @@ static struct kobj_attribute transition_kobj_attr = __ATTR_RO(transition);
 static struct kobj_attribute force_kobj_attr = __ATTR_WO(force);
 static struct kobj_attribute signal_kobj_attr = __ATTR_WO(signal);
 static struct kobj_attribute replace_kobj_attr = __ATTR_RO(replace);
-static struct kobj_attribute pending_kobj_attr = __ATTR_RO(pending);
+static struct kobj_attribute pending_kobj_attr = __ATTR_RO_MODE(pending, 0400);
 static struct kobj_attribute stats_kobj_attr = __ATTR_RO(stats);
 
 static struct attribute *lg_patch_attrs[] = {

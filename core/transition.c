@@ -5,20 +5,25 @@
  * A transition takes one patch to a target state, patched or unpatched.
  * lg_init_transition() puts every task in the start universe (universe.c)
  * and marks the patch's functions, so that the ftrace handler asks each
- * task's universe. A task then moves to the target only where none of the
- * functions being replaced can be on its stack:
+ * task's universe. Tasks may move only once lg_start_transition() opened
+ * the table: every function is redirected and every pre-callback has run.
+ * A task then moves to the target only where none of the code it would
+ * leave can be on its stack (check.c):
  *
- *  - sleeping, when its stack proves it (arch: reliable unwind) - the
- *    worker, lg_try_complete_transition(), checks every task it finds
- *    unmoved, under task_call_func() so that it cannot run meanwhile;
- *  - on its way back to user space, from a TWA_RESUME task_work: its
- *    kernel stack is empty there; running and blocked user tasks get one;
+ *  - sleeping, when its stack proves it - the worker,
+ *    lg_try_complete_transition(), checks every task it finds unmoved,
+ *    under task_call_func() so that it cannot run meanwhile;
+ *  - wherever a task_work of ours runs, after checking its own stack
+ *    there: on the way back to user space its kernel stack is empty, but
+ *    io_uring and KVM run task_work in the middle of system calls, with
+ *    anything below; running and blocked user tasks get one;
+ *  - when it exits, after the same check of its own stack;
  *  - an idle task, while a work item the worker queued on its CPU runs:
  *    the idle task is then switched out in its idle loop;
  *  - a kthread at lg_task_safe();
- *  - after signal_delay_ms, user tasks still blocked get a fake signal
- *    (TWA_SIGNAL task_work, no real signal: the syscall restarts) and
- *    sleeping kthreads a wake-up.
+ *  - after signal_delay_ms, tasks still blocked get one poke: user tasks
+ *    a fake signal (TIF_NOTIFY_SIGNAL on their task_work, no real signal:
+ *    an interrupted system call restarts), sleeping kthreads a wake-up.
  *
  * Every move from an event decrements lg_unmoved; the last one kicks the
  * worker through an irq_work (safe under the scheduler's locks), which
@@ -26,6 +31,8 @@
  * with a growing delay, for tasks whose stacks must be checked again.
  *
  * lg_mutex serialises everything here but the events and the handler.
+ * The events move tasks under rcu_read_lock() after seeing the table
+ * open; a reversal closes it and waits for them before the target flips.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -40,6 +47,7 @@
 #include <linux/task_work.h>
 
 #include "arch.h"
+#include "check.h"
 #include "core.h"
 #include "ksyms.h"
 #include "redirect.h"
@@ -53,7 +61,6 @@ MODULE_PARM_DESC(signal_delay_ms,
 
 #define RETRY_MIN_MS	10
 #define RETRY_MAX_MS	500
-#define MAX_STACK_ENTRIES	100
 
 struct lg_live_patch *lg_transition_patch;
 int lg_target_state = LG_UNDEFINED;
@@ -67,6 +74,7 @@ static atomic_t moved_count[LG_MOVED_NR];
 static atomic_t signal_count;
 
 /* Worker state, lg_mutex. */
+static u64 start_mono_ns;
 static unsigned int retry_ms;
 static unsigned long signal_at;
 static bool stall_reported;
@@ -83,9 +91,6 @@ static void kick_fn(struct irq_work *work)
 
 static DEFINE_IRQ_WORK(transition_kick, kick_fn);
 
-/* The stack of the task being checked; lg_mutex. */
-static unsigned long stack_entries[MAX_STACK_ENTRIES];
-
 static const char *state_name(int state)
 {
 	return state == LG_PATCHED ? "patching" : "unpatching";
@@ -101,17 +106,33 @@ static void set_transition(struct lg_live_patch *patch, bool transition)
 			WRITE_ONCE(func->transition, transition);
 }
 
+/*
+ * Under rcu_read_lock(): the table, if tasks may move now. Pairs with the
+ * smp_store_release() in lg_start_transition(): a task that sees the table
+ * open also sees every function redirected and the current target.
+ */
+static struct lg_universe_table *open_table(void)
+{
+	struct lg_universe_table *table = rcu_dereference(lg_table);
+
+	/* Pairs with smp_store_release() in lg_start_transition(). */
+	if (table && smp_load_acquire(&table->open))
+		return table;
+	return NULL;
+}
+
+/* The caller saw @table open, in the same RCU read-side section. */
 static void move_task(struct lg_universe_table *table,
 		      struct task_struct *task, enum lg_moved_by how)
 {
-	struct lg_task_state *state = lg_universe_get(table, task);
+	struct lg_task_state *state = lg_universe_get(table, task, 0);
 	int target = READ_ONCE(lg_target_state);
 
 	if (!state || READ_ONCE(state->universe) == target)
 		return;
 	WRITE_ONCE(state->universe, target);
 	atomic_inc(&moved_count[how]);
-	if (atomic_dec_and_test(&lg_unmoved))
+	if (atomic_dec_return(&lg_unmoved) == 0)
 		irq_work_queue(&transition_kick);
 }
 
@@ -127,25 +148,55 @@ void lg_transition_moved(struct task_struct *task, enum lg_moved_by how)
 	struct lg_universe_table *table;
 
 	rcu_read_lock();
-	table = rcu_dereference(lg_table);
+	table = open_table();
 	if (table)
 		move_task(table, task, how);
 	rcu_read_unlock();
 }
 
-/**
- * lg_transition_exited() - a task that may not have moved is gone
- * @task: the exiting task
+/*
+ * The current task, somewhere it did not choose: it moves if its own
+ * stack proves it may. Under rcu_read_lock(), with @table open.
  */
-void lg_transition_exited(struct task_struct *task)
+static void move_current(struct lg_universe_table *table, enum lg_moved_by how)
+{
+	struct lg_task_state *state = lg_universe_get(table, current, 0);
+	const char *blocker = NULL;
+	int ret;
+
+	if (!state || READ_ONCE(state->universe) == READ_ONCE(lg_target_state))
+		return;
+	ret = lg_check_stack(current, &blocker);
+	if (ret) {
+		state->reason = ret == -EINVAL ? LG_BLOCK_UNRELIABLE :
+						 LG_BLOCK_FUNCTION;
+		state->blocker = blocker;
+		return;
+	}
+	move_task(table, current, how);
+}
+
+/**
+ * lg_transition_exiting() - the current task is exiting
+ *
+ * What is below do_exit() on its stack never runs again: it moves if the
+ * rest of its stack allows. Otherwise the worker finds it again (a
+ * zombie's stack is empty) or it leaves the task list: either way the
+ * worker should look now.
+ */
+void lg_transition_exiting(void)
 {
 	struct lg_universe_table *table;
+	int target = READ_ONCE(lg_target_state);
 
 	rcu_read_lock();
-	table = rcu_dereference(lg_table);
-	if (table && lg_table_universe(table, task) != READ_ONCE(lg_target_state) &&
-	    atomic_dec_and_test(&lg_unmoved))
-		irq_work_queue(&transition_kick);
+	table = open_table();
+	if (table && lg_table_universe(table, current) != target) {
+		move_current(table, LG_MOVED_EXIT);
+		if (lg_table_universe(table, current) != target &&
+		    atomic_dec_return(&lg_unmoved) == 0)
+			irq_work_queue(&transition_kick);
+	}
 	rcu_read_unlock();
 }
 
@@ -163,13 +214,13 @@ EXPORT_SYMBOL_GPL(lg_task_safe);
 struct lg_task_work {
 	struct callback_head cb;
 	unsigned long gen;
-	enum lg_moved_by how;
 };
 
 /*
- * Runs on the task's way back to user space (or from a fake signal's
- * delivery, also on that way), with nothing of the kernel on its stack
- * below the entry code.
+ * Runs wherever the task runs its task_work: on its way back to user
+ * space or from a fake signal's delivery, but also in the middle of a
+ * system call (io_uring, KVM) or in do_exit(). So the task checks its own
+ * stack before it moves.
  */
 static void lg_task_work_fn(struct callback_head *cb)
 {
@@ -183,21 +234,28 @@ static void lg_task_work_fn(struct callback_head *cb)
 		state = lg_task_state_find(table, current);
 		if (state)
 			WRITE_ONCE(state->work_queued, false);
-		move_task(table, current, work->how);
+		table = open_table();
+		if (state && table)
+			move_current(table, READ_ONCE(state->signaled) ?
+					    LG_MOVED_SIGNAL : LG_MOVED_USER);
 	}
 	rcu_read_unlock();
 	kfree(work);
-	/* Pairs with __module_get() in queue_task_work(). */
+	/*
+	 * Pairs with __module_get() in queue_task_work(). We still return
+	 * through our own text: lg_transition_exit_module() waits for that.
+	 */
 	module_put(THIS_MODULE);
 }
 
 /*
- * A task_work of ours stays queued until the task returns to user space
- * or exits, maybe long after the transition: it holds a reference on
- * livegraft.ko so that its function cannot go away.
+ * A task_work of ours stays queued until the task runs it, maybe long
+ * after the transition: it holds a reference on livegraft.ko so that its
+ * function cannot go away. At most one is queued per task and transition
+ * (@state->work_queued).
  */
 static void queue_task_work(struct task_struct *task, struct lg_task_state *state,
-			    enum task_work_notify_mode mode, enum lg_moved_by how)
+			    enum task_work_notify_mode mode)
 {
 	struct lg_task_work *work;
 
@@ -206,82 +264,55 @@ static void queue_task_work(struct task_struct *task, struct lg_task_state *stat
 		return;
 	init_task_work(&work->cb, lg_task_work_fn);
 	work->gen = transition_gen;
-	work->how = how;
 	__module_get(THIS_MODULE);
+	/* Before the work can run and clear it. */
+	WRITE_ONCE(state->work_queued, true);
 	if (task_work_add(task, &work->cb, mode)) {
 		/* The task is exiting: it will not need to move. */
+		WRITE_ONCE(state->work_queued, false);
 		kfree(work);
 		module_put(THIS_MODULE);
-		return;
 	}
-	WRITE_ONCE(state->work_queued, true);
 }
 
 /*
- * The range of code a task must not be in to move: when patching, the code
- * it would leave (the old function, or the replacement below on the
- * stack); when unpatching, the replacement.
+ * What task_work_add(TWA_SIGNAL) does, for a task whose work is already
+ * queued: no allocation, however often it is poked.
  */
-static void blocking_range(struct lg_live_func *func, unsigned long *start,
-			   unsigned long *size)
+static void notify_signal(struct task_struct *task)
 {
-	struct lg_live_func *below;
-
-	if (lg_target_state == LG_UNPATCHED) {
-		*start = (unsigned long)func->desc->new_func;
-		*size = func->new_size;
-		return;
-	}
-	below = lg_redirect_below(func);
-	if (below) {
-		*start = (unsigned long)below->desc->new_func;
-		*size = below->new_size;
-	} else {
-		*start = func->old_addr;
-		*size = func->old_size;
-	}
+	if (!test_and_set_tsk_thread_flag(task, TIF_NOTIFY_SIGNAL) &&
+	    !lg_ksym.wake_up_state(task, TASK_INTERRUPTIBLE))
+		kick_process(task);
 }
 
-/* Which function of the transition, if any, is on this stack. */
-static const char *stack_blocker(unsigned long *entries, unsigned int nr)
+/* Get a user task to run our task_work, with a fake signal or without. */
+static void poke_user_task(struct task_struct *task,
+			   struct lg_task_state *state, bool signal)
 {
-	struct lg_live_object *obj;
-	struct lg_live_func *func;
-	unsigned long start, size;
-	unsigned int i;
-
-	lg_for_each_object(lg_transition_patch, obj) {
-		if (!obj->patched)
-			continue;
-		lg_for_each_func(obj, func) {
-			blocking_range(func, &start, &size);
-			for (i = 0; i < nr; i++)
-				if (entries[i] >= start && entries[i] < start + size)
-					return func->desc->old_name;
-		}
-	}
-	return NULL;
+	if (!READ_ONCE(state->work_queued))
+		queue_task_work(task, state, signal ? TWA_SIGNAL : TWA_RESUME);
+	else if (signal)
+		notify_signal(task);
 }
 
 /* Under task_call_func(): the task cannot start running meanwhile. */
 static int check_and_move(struct task_struct *task, void *arg)
 {
 	struct lg_task_state *state = arg;
-	int nr;
+	const char *blocker = NULL;
+	int ret;
 
 	if (READ_ONCE(task->on_cpu) && task != current) {
 		state->reason = LG_BLOCK_RUNNING;
 		return -EBUSY;
 	}
-	nr = lg_arch_save_stack(task, stack_entries, MAX_STACK_ENTRIES);
-	if (nr < 0) {
-		state->reason = LG_BLOCK_UNRELIABLE;
-		return -EINVAL;
-	}
-	state->blocker = stack_blocker(stack_entries, nr);
-	if (state->blocker) {
-		state->reason = LG_BLOCK_FUNCTION;
-		return -EADDRINUSE;
+	ret = lg_check_stack(task, &blocker);
+	if (ret) {
+		state->reason = ret == -EINVAL ? LG_BLOCK_UNRELIABLE :
+						 LG_BLOCK_FUNCTION;
+		state->blocker = blocker;
+		return ret;
 	}
 	WRITE_ONCE(state->universe, lg_target_state);
 	return 0;
@@ -291,7 +322,7 @@ static int check_and_move(struct task_struct *task, void *arg)
 static bool try_switch_task(struct lg_universe_table *table,
 			    struct task_struct *task)
 {
-	struct lg_task_state *state = lg_universe_get(table, task);
+	struct lg_task_state *state = lg_universe_get(table, task, 0);
 
 	if (!state)
 		return false;
@@ -303,8 +334,8 @@ static bool try_switch_task(struct lg_universe_table *table,
 		return true;
 	}
 
-	if (!(task->flags & PF_KTHREAD) && !READ_ONCE(state->work_queued)) {
-		queue_task_work(task, state, TWA_RESUME, LG_MOVED_USER);
+	if (!(task->flags & PF_KTHREAD)) {
+		poke_user_task(task, state, false);
 		if (state->reason == LG_BLOCK_RUNNING)
 			kick_process(task);
 	}
@@ -349,23 +380,28 @@ static void report_stall(unsigned int unmoved)
 		  lg_transition_patch->name, unmoved, buf);
 }
 
-static void send_signals(struct lg_universe_table *table)
+/*
+ * Poke every task that has not moved: once per direction of the
+ * transition, unless @again (an operator's request) pokes those already
+ * poked as well.
+ */
+static void send_signals(struct lg_universe_table *table, bool again)
 {
 	struct task_struct *g, *task;
 	struct lg_task_state *state;
 
 	rcu_read_lock();
 	for_each_process_thread(g, task) {
-		if (lg_table_universe(table, task) == lg_target_state)
+		state = lg_universe_get(table, task, 0);
+		if (!state || READ_ONCE(state->universe) == lg_target_state)
 			continue;
-		if (task->flags & PF_KTHREAD) {
+		if (state->signaled == table->epoch && !again)
+			continue;
+		WRITE_ONCE(state->signaled, table->epoch);
+		if (task->flags & PF_KTHREAD)
 			lg_ksym.wake_up_state(task, TASK_INTERRUPTIBLE);
-		} else {
-			state = lg_universe_get(table, task);
-			if (state)
-				queue_task_work(task, state, TWA_SIGNAL,
-						LG_MOVED_SIGNAL);
-		}
+		else
+			poke_user_task(task, state, true);
 		atomic_inc(&signal_count);
 	}
 	rcu_read_unlock();
@@ -394,14 +430,14 @@ static void lg_complete_transition(void)
 	set_transition(patch, false);
 	lg_synchronize();
 	lg_universe_destroy();
+	lg_check_clear();
 	cancel_delayed_work(&transition_work);
 
 	for (i = 0; i < LG_MOVED_NR; i++)
 		patch->stats.moved[i] = atomic_read(&moved_count[i]);
 	patch->stats.signals = atomic_read(&signal_count);
-	if (patch->stats.start_ns)
-		patch->stats.duration_ns = ktime_get_real_ns() -
-					   patch->stats.start_ns;
+	if (start_mono_ns)
+		patch->stats.duration_ns = ktime_get_ns() - start_mono_ns;
 
 	lg_for_each_object(patch, obj) {
 		if (!obj->loaded)
@@ -434,9 +470,14 @@ bool lg_try_complete_transition(void)
 
 	lockdep_assert_held(&lg_mutex);
 	table = rcu_dereference_protected(lg_table, lockdep_is_held(&lg_mutex));
-	/* Without spare entries, new tasks stay behind until the next try. */
+	/* Without spare entries, new tasks allocate their own. */
 	lg_universe_reserve();
 
+	/*
+	 * Count down from 0 during the scan, so that a task counted unmoved
+	 * below and moving before the scan ends is not lost.
+	 */
+	atomic_set(&lg_unmoved, 0);
 	rcu_read_lock();
 	for_each_process_thread(g, task) {
 		tasks++;
@@ -449,25 +490,31 @@ bool lg_try_complete_transition(void)
 		patch->stats.tasks = tasks;
 
 	if (!unmoved) {
+		/*
+		 * Every task is in the target, so is every new task's
+		 * parent: a task without an entry belongs there too.
+		 */
+		WRITE_ONCE(table->start, lg_target_state);
 		lg_complete_transition();
 		if (!patch->enabled)
 			lg_free_patch_async(patch);
 		return true;
 	}
 
-	/* The moves from here on count down to the next attempt. */
-	atomic_set(&lg_unmoved, unmoved);
 	patch->stats.retries++;
 	if (signal_delay_ms && time_after_eq(jiffies, signal_at)) {
 		if (!stall_reported) {
 			report_stall(unmoved);
 			stall_reported = true;
 		}
-		send_signals(table);
+		send_signals(table, false);
 		signal_at = jiffies + msecs_to_jiffies(signal_delay_ms);
 	}
+	/* The moves from here on count down to the next attempt. */
+	if (atomic_add_return(unmoved, &lg_unmoved) <= 0)
+		retry_ms = 0;
 	mod_delayed_work(lg_wq, &transition_work, msecs_to_jiffies(retry_ms));
-	retry_ms = min(retry_ms * 2, RETRY_MAX_MS);
+	retry_ms = clamp(retry_ms * 2, RETRY_MIN_MS, RETRY_MAX_MS);
 	return false;
 }
 
@@ -513,6 +560,7 @@ int lg_init_transition(struct lg_live_patch *patch, int state)
 	ret = lg_universe_create(!state, ++transition_gen);
 	if (ret)
 		goto err;
+	start_mono_ns = 0;
 
 	/*
 	 * Publish the table (lg_universe_create()) before func->transition:
@@ -537,21 +585,30 @@ static void restart_attempts(void)
 }
 
 /**
- * lg_start_transition() - set the tasks moving. Must hold lg_mutex.
+ * lg_start_transition() - let the tasks move. Must hold lg_mutex.
  *
- * The caller then makes the first attempt, lg_try_complete_transition().
+ * Every function of the patch is redirected and every pre-callback has
+ * run: from here on a task that moves finds the code of its new universe
+ * in place. The caller then makes the first attempt,
+ * lg_try_complete_transition().
  */
 void lg_start_transition(void)
 {
 	struct lg_live_patch *patch = lg_transition_patch;
+	struct lg_universe_table *table;
 
 	lockdep_assert_held(&lg_mutex);
+	table = rcu_dereference_protected(lg_table, lockdep_is_held(&lg_mutex));
+	lg_check_update();
 	pr_notice("'%s': starting %s transition\n", patch->name,
 		  state_name(lg_target_state));
 	patch->stats.transitions++;
 	patch->stats.start_ns = ktime_get_real_ns();
+	start_mono_ns = ktime_get_ns();
 	patch->stats.duration_ns = 0;
 	restart_attempts();
+	/* Pairs with smp_load_acquire() in open_table(). */
+	smp_store_release(&table->open, true);
 }
 
 /**
@@ -584,12 +641,25 @@ void lg_cancel_transition(void)
 void lg_reverse_transition(void)
 {
 	struct lg_live_patch *patch = lg_transition_patch;
+	struct lg_universe_table *table;
 
 	lockdep_assert_held(&lg_mutex);
 	pr_debug("'%s': reversing transition from %s to %s\n", patch->name,
 		 state_name(lg_target_state), state_name(!lg_target_state));
+	table = rcu_dereference_protected(lg_table, lockdep_is_held(&lg_mutex));
+
+	/*
+	 * A task that decided to move for the old target must have written
+	 * its move before the target flips: close the table and wait for
+	 * every mover, which moves under rcu_read_lock() after seeing it
+	 * open, as the kernel's klp_reverse_transition() does.
+	 */
+	WRITE_ONCE(table->open, false);
+	synchronize_rcu();
+
 	patch->enabled = !patch->enabled;
 	WRITE_ONCE(lg_target_state, !lg_target_state);
+	table->epoch++;
 	patch->stats.reversals++;
 	lg_start_transition();
 	lg_try_complete_transition();
@@ -631,7 +701,7 @@ void lg_signal_transition(void)
 {
 	lockdep_assert_held(&lg_mutex);
 	send_signals(rcu_dereference_protected(lg_table,
-					       lockdep_is_held(&lg_mutex)));
+					       lockdep_is_held(&lg_mutex)), true);
 	signal_at = jiffies + msecs_to_jiffies(signal_delay_ms);
 	mod_delayed_work(lg_wq, &transition_work, 0);
 }
@@ -699,6 +769,7 @@ ssize_t lg_transition_stats(struct lg_live_patch *patch, char *buf)
 	static const char * const moved_by[LG_MOVED_NR] = {
 		"moved_stack_check", "moved_user_return", "moved_signal",
 		"moved_idle", "moved_task_safe", "moved_forced",
+		"moved_exit",
 	};
 	bool live = patch == lg_transition_patch;
 	ssize_t len;
@@ -755,6 +826,12 @@ int lg_transition_init_module(void)
 /* No transition runs: every patch is gone. */
 void lg_transition_exit_module(void)
 {
+	/*
+	 * A task_work callback that dropped the last reference on us may
+	 * not have returned out of our text yet; it cannot reach a
+	 * voluntary switch or user space before it has.
+	 */
+	synchronize_rcu_tasks();
 	irq_work_sync(&transition_kick);
 	cancel_delayed_work_sync(&transition_work);
 	destroy_workqueue(lg_wq);

@@ -15,11 +15,12 @@ struct task_struct;
 /* How a task reached the target universe, for stats. */
 enum lg_moved_by {
 	LG_MOVED_STACK,		/* its stack was checked while it slept */
-	LG_MOVED_USER,		/* on its way back to user space */
+	LG_MOVED_USER,		/* at our task_work, by its own stack */
 	LG_MOVED_SIGNAL,	/* woken by a fake signal, then as above */
 	LG_MOVED_IDLE,		/* an idle task, switched out for a work */
 	LG_MOVED_SAFE,		/* a kthread's lg_task_safe() */
 	LG_MOVED_FORCE,		/* an operator's force */
+	LG_MOVED_EXIT,		/* exiting, by its own stack */
 	LG_MOVED_NR,
 };
 
@@ -43,6 +44,6 @@ ssize_t lg_transition_stats(struct lg_live_patch *patch, char *buf);
 
 /* Any context: events that may complete the transition. */
 void lg_transition_moved(struct task_struct *task, enum lg_moved_by how);
-void lg_transition_exited(struct task_struct *task);
+void lg_transition_exiting(void);
 
 #endif /* _LIVEGRAFT_TRANSITION_H */

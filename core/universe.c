@@ -3,10 +3,11 @@
  * universe.c - the per-task universe table of a transition.
  *
  * Entries come from chunks of preallocated memory, so that a fork seen
- * from a tracepoint can get one
- * without allocating. The transition worker keeps a spare chunk ahead of
- * demand; a task that finds no free entry simply stays in the start
- * universe, which is always safe for it, until the worker adds one.
+ * from a tracepoint can get one without allocating. The transition worker
+ * keeps a spare chunk ahead of demand, and a fork that finds none left
+ * allocates a small one atomically. A task without an entry is in the
+ * table's start universe; the worker flips that to the target once its
+ * final scan has found every task there (transition.c).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -39,11 +40,14 @@ static unsigned int count_threads(void)
 	return n + num_possible_cpus();
 }
 
-static struct chunk *alloc_chunk(unsigned int size)
+/* A fork's own chunk, when the worker's spare one is used up. */
+#define ATOMIC_CHUNK	64
+
+static struct chunk *alloc_chunk(unsigned int size, gfp_t gfp)
 {
 	struct chunk *chunk;
 
-	chunk = kvzalloc(struct_size(chunk, states, size), GFP_KERNEL);
+	chunk = kvzalloc(struct_size(chunk, states, size), gfp);
 	if (chunk)
 		chunk->size = size;
 	return chunk;
@@ -67,13 +71,14 @@ int lg_universe_create(int start, unsigned long gen)
 	table = kvzalloc(struct_size(table, buckets, 1U << bits), GFP_KERNEL);
 	if (!table)
 		return -ENOMEM;
-	chunk = alloc_chunk(2 * threads + 1024);
+	chunk = alloc_chunk(2 * threads + 1024, GFP_KERNEL);
 	if (!chunk) {
 		kvfree(table);
 		return -ENOMEM;
 	}
 	table->gen = gen;
 	table->start = start;
+	table->epoch = 1;
 	table->bits = bits;
 	raw_spin_lock_init(&table->lock);
 	INIT_LIST_HEAD(&table->chunks);
@@ -104,7 +109,7 @@ int lg_universe_reserve(void)
 	if (enough)
 		return 0;
 
-	chunk = alloc_chunk(2 * threads + 1024);
+	chunk = alloc_chunk(2 * threads + 1024, GFP_KERNEL);
 	if (!chunk)
 		return -ENOMEM;
 	raw_spin_lock_irqsave(&table->lock, flags);
@@ -117,14 +122,16 @@ int lg_universe_reserve(void)
  * lg_universe_get() - a task's entry, added in the start universe if new
  * @table:	the current table
  * @task:	the task
+ * @gfp:	for a new chunk when the last one is full; 0: never allocate
  *
- * Any context. Return: the entry, or NULL when no free entry is left.
+ * Any context that @gfp allows. Return: the entry, or NULL when no free
+ * entry is left.
  */
 struct lg_task_state *lg_universe_get(struct lg_universe_table *table,
-				      struct task_struct *task)
+				      struct task_struct *task, gfp_t gfp)
 {
 	struct lg_task_state *state;
-	struct chunk *chunk;
+	struct chunk *chunk, *spare = NULL;
 	unsigned long flags;
 
 	state = lg_task_state_find(table, task);
@@ -137,16 +144,34 @@ struct lg_task_state *lg_universe_get(struct lg_universe_table *table,
 	if (state)
 		goto unlock;
 	chunk = list_last_entry(&table->chunks, struct chunk, node);
-	if (chunk->used == chunk->size)
-		goto unlock;
+	if (chunk->used == chunk->size) {
+		/* Never allocate under the raw lock: drop it, then retry. */
+		raw_spin_unlock_irqrestore(&table->lock, flags);
+		if (!gfp)
+			return NULL;
+		spare = alloc_chunk(ATOMIC_CHUNK, gfp | __GFP_NOWARN);
+		if (!spare)
+			return NULL;
+		raw_spin_lock_irqsave(&table->lock, flags);
+		state = lg_task_state_find(table, task);
+		if (state)
+			goto unlock;
+		chunk = list_last_entry(&table->chunks, struct chunk, node);
+		if (chunk->used == chunk->size) {
+			list_add_tail(&spare->node, &table->chunks);
+			chunk = spare;
+			spare = NULL;
+		}
+	}
 	state = &chunk->states[chunk->used++];
 	state->task = task;
-	state->universe = table->start;
+	state->universe = READ_ONCE(table->start);
 	/* Publishes the initialised entry: pairs with the lock-free lookup. */
 	hlist_add_head_rcu(&state->node,
 			   &table->buckets[hash_ptr(task, table->bits)]);
 unlock:
 	raw_spin_unlock_irqrestore(&table->lock, flags);
+	kvfree(spare);
 	return state;
 }
 

@@ -37,6 +37,7 @@ enum lg_block_reason {
  * @reason:	why it has not moved, from the last attempt
  * @blocker:	with LG_BLOCK_FUNCTION, the function on its stack
  * @work_queued: a task_work of ours is queued on it
+ * @signaled:	the table's epoch in which it was last poked automatically
  */
 struct lg_task_state {
 	struct hlist_node node;
@@ -44,6 +45,7 @@ struct lg_task_state {
 	int universe;
 	u8 reason;
 	bool work_queued;
+	unsigned int signaled;
 	const char *blocker;
 };
 
@@ -51,6 +53,9 @@ struct lg_task_state {
  * struct lg_universe_table - the per-task states of one transition
  * @gen:	the transition's number, so that late task_work can tell
  * @start:	the universe of a task without an entry
+ * @open:	tasks may move: every function is redirected and every
+ *		pre-callback has run; closed while the target flips
+ * @epoch:	counts the directions the transition took (reversals + 1)
  * @lock:	serialises adding entries; the innermost lock of livegraft,
  *		taken under the scheduler's locks (task_call_func)
  * @chunks:	the entries' memory
@@ -60,6 +65,8 @@ struct lg_task_state {
 struct lg_universe_table {
 	unsigned long gen;
 	int start;
+	bool open;
+	unsigned int epoch;
 	raw_spinlock_t lock;
 	struct list_head chunks;
 	unsigned int bits;
@@ -94,7 +101,7 @@ static __always_inline int lg_table_universe(struct lg_universe_table *table,
 {
 	struct lg_task_state *state = lg_task_state_find(table, task);
 
-	return state ? READ_ONCE(state->universe) : table->start;
+	return state ? READ_ONCE(state->universe) : READ_ONCE(table->start);
 }
 
 /**
@@ -118,8 +125,8 @@ int lg_universe_create(int start, unsigned long gen);
 void lg_universe_destroy(void);
 int lg_universe_reserve(void);
 
-/* Any context. */
+/* Any context; @gfp 0 never allocates. */
 struct lg_task_state *lg_universe_get(struct lg_universe_table *table,
-				      struct task_struct *task);
+				      struct task_struct *task, gfp_t gfp);
 
 #endif /* _LIVEGRAFT_UNIVERSE_H */

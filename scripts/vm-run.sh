@@ -30,6 +30,8 @@ LG_SMP=${LG_SMP:-2}
 # sync_core() IPIs. arm64 patches text without int3 and keeps MTTCG.
 LG_ACCEL=${LG_ACCEL:-}
 LG_VERBOSE=${LG_VERBOSE:-0}
+# --kselftest runs these scripts only, when set: "test-stress.sh ..."
+LG_TESTS=${LG_TESTS:-}
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -52,6 +54,10 @@ if [ -z "$build" ] || [ -z "$mode" ]; then
 	exit 2
 fi
 build=$(cd "$build" && pwd)
+tests=
+for t in $LG_TESTS; do
+	tests="$tests -t livegraft:$t"
+done
 
 case "$arch" in
 x86_64) debarch=amd64 ;;
@@ -111,6 +117,7 @@ stage_initramfs()
 	printf '%s\n' "$mode" >"$root/etc/lg-mode"
 	printf '%s\n' "$token" >"$root/etc/lg-token"
 	printf '%s\n' "$cmd" >"$root/etc/lg-cmd"
+	printf '%s\n' "$tests" >"$root/etc/lg-tests"
 
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) |
 		gzip -1 >"$work/initramfs.gz"
@@ -127,6 +134,10 @@ boot()
 	x86_64)
 		qemu=(qemu-system-x86_64 -machine pc -cpu max)
 		append="console=ttyS0 $append"
+		# Debian's x86_64 kernels choose their preemption at boot; the
+		# tests want the harshest, where a task can lose its CPU
+		# anywhere. (Debian's arm64 kernels are built voluntary.)
+		[ "$mode" = kselftest ] && append="$append preempt=full"
 		accel=${LG_ACCEL:-tcg,thread=single}
 		;;
 	arm64)

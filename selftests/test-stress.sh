@@ -3,32 +3,52 @@
 # shellcheck disable=SC2317 # scenarios are called through run_test
 #
 # Consistency under stress: test_lg_cons_outer() calls
-# test_lg_cons_inner(), sleeps, and calls it again; the patch replaces
+# test_lg_cons_inner(), waits, and calls it again; the patch replaces
 # both, and its new outer expects the new inner. Kthreads and user tasks
 # (through read(), each a new process: a fork storm too) call outer all
-# the time while the patch is enabled and disabled again and again. A call
-# that ever mixes the universes is counted; the count must stay 0.
+# the time while the patch is enabled, disabled and reversed again and
+# again. A call that ever mixes the universes is counted; the count must
+# stay 0. On x86_64 the guest runs with preempt=full, so that a task can
+# lose its CPU anywhere, a move in flight included.
 
 # shellcheck source=selftests/functions.sh
 . "$(dirname "$0")/functions.sh"
 
 CYCLES=${LG_STRESS_CYCLES:-5}
 
-# counter(name) - a counter of /proc/test_lg_cons
-counter() {
-	sed -n "s/.*$1 \([0-9]*\).*/\1/p" /proc/test_lg_cons
+# cons_counter(name) - a counter of /proc/test_lg_cons ("old 1 new 2 ...")
+cons_counter() {
+	echo " $(cat /proc/test_lg_cons)" | sed -n "s/.* $1 \([0-9]*\).*/\1/p"
 }
 
-test_consistency() {
+# start_load(test_lg_cons args...) - the probe, and three user tasks
+# reading it in a loop
+start_load() {
 	load_livegraft
-	echo 200 >/sys/module/livegraft/parameters/signal_delay_ms
-	load_mod test_lg_cons threads=4
-	pids=
+	echo "${SIGNAL_MS:-200}" >/sys/module/livegraft/parameters/signal_delay_ms
+	load_mod test_lg_cons "$@"
+	readers=
 	for _ in 1 2 3; do
 		sh -c 'while :; do cat /proc/test_lg_cons >/dev/null; done' &
-		pids="$pids $!"
+		readers="$readers $!"
 	done
+	echo "# preemption: $(cat /sys/kernel/debug/sched/preempt 2>/dev/null || echo unknown)"
+}
 
+# stop_load() - stop the readers, check the counters
+stop_load() {
+	# shellcheck disable=SC2086 # a list of pids
+	kill $readers
+	wait 2>/dev/null
+	echo "# $(cat /proc/test_lg_cons)"
+	assert_eq "calls that mixed old and new code" 0 "$(cons_counter mixed)"
+	[ "$(cons_counter old)" -gt 0 ] || die "no call ran the old code"
+}
+
+# Enable, then disable, CYCLES times; the kthreads call lg_task_safe() at
+# the top of their loop.
+test_consistency() {
+	start_load threads=4 task_safe=1
 	cycle=0
 	while [ $cycle -lt "$CYCLES" ]; do
 		load_patch test_lg_cons_patch
@@ -40,15 +60,72 @@ test_consistency() {
 		sleep 0.3
 		cycle=$((cycle + 1))
 	done
+	stop_load
+	[ "$(cons_counter new)" -gt 0 ] || die "no call ran the new code"
+}
 
-	# shellcheck disable=SC2086 # a list of pids
-	kill $pids
-	wait 2>/dev/null
-	echo "# $(cat /proc/test_lg_cons)"
-	assert_eq "calls that mixed old and new code" 0 "$(counter mixed)"
-	[ "$(counter old)" -gt 0 ] || die "no call ran the old code"
-	[ "$(counter new)" -gt 0 ] || die "no call ran the new code"
+# Outer runs pending task_work in the middle of its call, as io_uring does
+# in io_uring_enter(): livegraft's task_work runs there with outer on the
+# stack and must not move the task. No fake signals: the task_work the
+# transition queues on every unmoved user task is enough.
+test_task_work_mid_call() {
+	SIGNAL_MS=0 start_load threads=0 task_work=1
+	cycle=0
+	while [ $cycle -lt "$CYCLES" ]; do
+		load_patch test_lg_cons_patch
+		sleep 0.3
+		disable_patch test_lg_cons_patch
+		unload_mod test_lg_cons_patch
+		cycle=$((cycle + 1))
+	done
+	stop_load
+	[ "$(cons_counter tw)" -gt 0 ] || die "task_work never ran inside outer"
+}
+
+# Reverse transitions while they run, back and forth, under load: a task
+# whose move was in flight when the target flipped must not land in the
+# wrong universe.
+test_reversals() {
+	start_load threads=4 task_safe=1
+	P=$LG_SYSFS/test_lg_cons_patch
+	cycle=0
+	while [ $cycle -lt $((CYCLES * 4)) ]; do
+		load_mod test_lg_cons_patch
+		# Each write reverses the transition if it still runs; once it
+		# has completed, 0 disables and 1 is refused.
+		for v in 0 1 0 1 0; do
+			echo $v 2>/dev/null >"$P/enabled" || true
+		done
+		if [ "$(cat "$P/enabled" 2>/dev/null)" = 1 ]; then
+			echo 0 2>/dev/null >"$P/enabled" || true
+		fi
+		loop_until "[ ! -e $P ]" || die "patch not freed: $(cat "$P/pending")"
+		unload_mod test_lg_cons_patch
+		cycle=$((cycle + 1))
+	done
+	n=$(transcript | grep -c "reversing transition" || true)
+	echo "# $n reversals in $cycle cycles"
+	[ "$n" -gt 0 ] || die "no transition was reversed"
+	stop_load
+}
+
+# A patch's second object fails its pre_patch after a sleep, while the
+# first object is already redirected. Tasks must not move before every
+# function is redirected and every pre_patch has run: a kthread that
+# moved at lg_task_safe() would enter the new outer, then find the old
+# inner after the patch is cancelled, and run freed code once the patch
+# module goes.
+test_no_move_before_start() {
+	start_load threads=4 task_safe=1
+	load_failing_mod test_lg_cons_fail
+	transcript | grep -q "test_lg_cons_fail: pre_patch of vmlinux fails after" ||
+		die "the pre_patch did not run"
+	sleep 0.5
+	stop_load
 }
 
 run_test "no task mixes universes under stress" test_consistency
+run_test "task_work run inside a replaced function does not move" test_task_work_mid_call
+run_test "reversals under load mix nothing" test_reversals
+run_test "no task moves before the transition starts" test_no_move_before_start
 finish

@@ -140,6 +140,43 @@ test_rmmod_while_in_use() {
 	unload_mod $LP
 }
 
+# A task in D state inside a replaced function cannot take a fake signal.
+# It is poked once, not once per signal_delay_ms: every poke used to queue
+# a task_work holding a reference on livegraft, without bound.
+test_signal_bounded() {
+	setup block=0 read_uninterruptible=1
+	echo 100 >/sys/module/livegraft/parameters/signal_delay_ms
+	cat /proc/$BUSY >"$LG_TMP/read" 2>&1 &
+	reader=$!
+	load_mod $LP
+	wait_pending "^$reader cat: test_lg_busy_wait$"
+	sleep 0.5
+	before=$(cat /sys/module/livegraft/refcnt)
+	sleep 1.5
+	after=$(cat /sys/module/livegraft/refcnt)
+	echo "# livegraft refcnt $before, 1.5 s later $after; $(grep '^signals' $P/stats)"
+	assert_eq "livegraft's refcnt while the task stays blocked" "$before" "$after"
+	[ "$(stat_of $LP signals)" -ge 1 ] || die "never signaled: $(cat $P/stats)"
+	echo 0 >$PARAM/read_block
+	wait $reader || die "the reader failed: $(cat "$LG_TMP/read")"
+	wait_transition $LP
+}
+
+# A zombie has no stack: reliably nothing of the patch's on it. It must
+# not hold a transition up (arm64's walker used to call it unreliable).
+test_zombie() {
+	load_livegraft
+	echo 0 >/sys/module/livegraft/parameters/signal_delay_ms
+	# The background child exits; the shell execs sleep, which never reaps.
+	sh -c 'true & exec sleep 60' &
+	parent=$!
+	loop_until "grep -qs '^State:.*Z' \$(grep -l '^PPid:[[:space:]]*$parent\$' /proc/[0-9]*/status)" ||
+		die "no zombie appeared"
+	load_patch test_lg_livepatch
+	kill $parent
+	wait 2>/dev/null
+}
+
 # Idle CPUs, CPU-bound user loops and a fork storm do not hold a
 # transition up.
 test_busy_system() {
@@ -163,5 +200,7 @@ run_test "stall reported, signal sent automatically" test_automatic_signal
 run_test "disable during the transition reverses it" test_reverse
 run_test "no second patch during a transition" test_busy_during_transition
 run_test "patch module in use cannot go" test_rmmod_while_in_use
+run_test "a task in D state is poked once, not without bound" test_signal_bounded
+run_test "a zombie does not block a transition" test_zombie
 run_test "idle, CPU-bound and forking tasks" test_busy_system
 finish

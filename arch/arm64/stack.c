@@ -3,9 +3,11 @@
  * stack.c - arm64: the kernel has no reliable unwinder here, so livegraft
  * walks frame records itself and gives up on anything it cannot prove.
  *
- * A sleeping task's walk starts at the frame saved by cpu_switch_to() and
- * must end exactly at the final frame record in its pt_regs, which every
- * task gets at creation. On the way every record must lie on the task's
+ * A sleeping task's walk starts at the frame saved by cpu_switch_to(), the
+ * current task's at its own frame, and must end exactly at the final frame
+ * record in its pt_regs, which every task gets at creation. A task without
+ * a stack (a zombie) has a reliably empty one, as the kernel's
+ * stack_trace_save_tsk_reliable() says. On the way every record must lie on the task's
  * stack, 16-byte aligned, above the one before, and hold a return address
  * in kernel text (after stripping its pointer authentication code) that is
  * not in the exception entry code, except for the last one: an exception
@@ -59,23 +61,29 @@ static bool trusted_return(unsigned long pc)
 	return pc != graph_return && pc != kretprobe_return;
 }
 
-int lg_arch_save_stack(struct task_struct *task, unsigned long *store,
-		       unsigned int size)
+/* Not inlined: the walk of current starts at this function's own frame. */
+noinline int lg_arch_save_stack(struct task_struct *task, unsigned long *store,
+				unsigned int size)
 {
 	unsigned long low, high, fp, prev_fp = 0, pc;
 	unsigned long final;
 	unsigned int nr = 0;
 	int ret = -EINVAL;
 
-	/* The current task's saved context is stale: never walk it here. */
-	if (task == current || !try_get_task_stack(task))
-		return -EINVAL;
+	if (!try_get_task_stack(task))
+		return 0;
 
 	low = (unsigned long)task_stack_page(task);
 	high = low + THREAD_SIZE;
 	final = (unsigned long)task_pt_regs(task)->stackframe;
-	fp = thread_saved_fp(task);
-	pc = thread_saved_pc(task);
+	if (task == current) {
+		/* Its saved context is stale: start from here. */
+		fp = (unsigned long)__builtin_frame_address(0);
+		pc = _THIS_IP_;
+	} else {
+		fp = thread_saved_fp(task);
+		pc = thread_saved_pc(task);
+	}
 
 	while (nr < size) {
 		/*

@@ -36,7 +36,8 @@ run_work() {
 	case "$mode" in
 	kselftest)
 		step "running the kselftest collection on $(uname -r) $(uname -m)"
-		cd /kselftest && ./run_kselftest.sh
+		# shellcheck disable=SC2046 # LG_TESTS: "-t livegraft:test-x.sh ..."
+		cd /kselftest && ./run_kselftest.sh $(cat /etc/lg-tests)
 		cd /
 		;;
 	demo)

@@ -7,7 +7,8 @@
  *    sleeps only inside test_lg_busy_nap() instead, over and over, and
  *    calls lg_task_safe() between two naps;
  *  - readers of /proc/test_lg_busy, which wait inside test_lg_busy_wait()
- *    while "read_block" is set, interruptibly.
+ *    while "read_block" is set, interruptibly, or in D state with
+ *    "read_uninterruptible".
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -32,6 +33,10 @@ static bool read_block = true;
 module_param(read_block, bool, 0644);
 MODULE_PARM_DESC(read_block, "readers wait in test_lg_busy_wait()");
 
+static bool read_uninterruptible;
+module_param(read_uninterruptible, bool, 0644);
+MODULE_PARM_DESC(read_uninterruptible, "readers wait in D state, deaf to signals");
+
 static struct task_struct *thread;
 
 /* The replaced versions return at once: they never block. */
@@ -50,7 +55,9 @@ static noinline int test_lg_busy_wait(void)
 {
 	/* -ERESTARTSYS on a signal: the read restarts, invisibly. */
 	while (READ_ONCE(read_block)) {
-		if (msleep_interruptible(20))
+		if (READ_ONCE(read_uninterruptible))
+			msleep(20);
+		else if (msleep_interruptible(20))
 			return -ERESTARTSYS;
 	}
 	return 0;

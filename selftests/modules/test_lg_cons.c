@@ -7,7 +7,14 @@
  * "mixed", which must stay 0. User tasks call outer through
  * /proc/test_lg_cons, and "threads" kthreads call it in a loop.
  *
- * /proc/test_lg_cons reads "old <n> new <n> mixed <n>".
+ * With "task_safe", the kthreads call lg_task_safe() at the top of their
+ * loop. With "task_work", the wait between the two calls of inner runs
+ * the task's pending task_work the way io_uring's io_run_task_work()
+ * does, in the middle of the call: livegraft's own task_work then runs
+ * with outer on the stack.
+ *
+ * /proc/test_lg_cons reads "old <n> new <n> mixed <n> tw <n>", tw being
+ * how many times task_work ran inside outer.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -17,7 +24,10 @@
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/proc_fs.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
+#include <linux/task_work.h>
+#include <livegraft.h>
 
 #include "test_lg_cons.h"
 
@@ -25,7 +35,16 @@ static unsigned int threads = 2;
 module_param(threads, uint, 0444);
 MODULE_PARM_DESC(threads, "kthreads calling test_lg_cons_outer()");
 
-static atomic_t calls_old, calls_new, calls_mixed;
+static bool task_safe;
+module_param(task_safe, bool, 0444);
+MODULE_PARM_DESC(task_safe, "the kthreads call lg_task_safe() in their loop");
+
+static bool task_work;
+module_param(task_work, bool, 0444);
+MODULE_PARM_DESC(task_work, "outer runs pending task_work mid-call, as io_uring does");
+
+static void (*task_work_run_fn)(void);
+static atomic_t calls_old, calls_new, calls_mixed, calls_tw;
 static struct task_struct *workers[8];
 static int old_version = TEST_LG_CONS_OLD;
 
@@ -52,12 +71,39 @@ noinline int test_lg_cons_inner(void)
 }
 EXPORT_SYMBOL_GPL(test_lg_cons_inner);
 
+/**
+ * test_lg_cons_wait() - the pause between the two calls of inner
+ *
+ * With task_work set, what io_uring's io_run_task_work() does while
+ * io_uring_enter() waits for completions.
+ */
+void test_lg_cons_wait(void)
+{
+	unsigned int i;
+
+	if (!task_work) {
+		usleep_range(200, 400);
+		return;
+	}
+	for (i = 0; i < 4; i++) {
+		usleep_range(50, 100);
+		if (test_thread_flag(TIF_NOTIFY_SIGNAL))
+			clear_notify_signal();
+		if (task_work_pending(current)) {
+			__set_current_state(TASK_RUNNING);
+			task_work_run_fn();
+			atomic_inc(&calls_tw);
+		}
+	}
+}
+EXPORT_SYMBOL_GPL(test_lg_cons_wait);
+
 static noinline void test_lg_cons_outer(void)
 {
 	int a, b;
 
 	a = test_lg_cons_inner();
-	usleep_range(200, 400);
+	test_lg_cons_wait();
 	b = test_lg_cons_inner();
 	test_lg_cons_record(TEST_LG_CONS_OLD, a, b);
 }
@@ -65,6 +111,8 @@ static noinline void test_lg_cons_outer(void)
 static int cons_thread(void *data)
 {
 	while (!kthread_should_stop()) {
+		if (task_safe)
+			lg_task_safe();
 		test_lg_cons_outer();
 		usleep_range(500, 1000);
 	}
@@ -74,15 +122,23 @@ static int cons_thread(void *data)
 static int cons_show(struct seq_file *m, void *v)
 {
 	test_lg_cons_outer();
-	seq_printf(m, "old %d new %d mixed %d\n", atomic_read(&calls_old),
-		   atomic_read(&calls_new), atomic_read(&calls_mixed));
+	seq_printf(m, "old %d new %d mixed %d tw %d\n", atomic_read(&calls_old),
+		   atomic_read(&calls_new), atomic_read(&calls_mixed),
+		   atomic_read(&calls_tw));
 	return 0;
 }
 
 static int __init test_lg_cons_init(void)
 {
+	unsigned long addr;
 	unsigned int i;
+	int ret;
 
+	/* Not exported: io_uring is built in. */
+	ret = lg_lookup_symbol(NULL, "task_work_run", 0, &addr);
+	if (ret)
+		return ret;
+	task_work_run_fn = (void *)addr;
 	threads = min_t(unsigned int, threads, ARRAY_SIZE(workers));
 	if (!proc_create_single("test_lg_cons", 0444, NULL, cons_show))
 		return -ENOMEM;

@@ -8,5 +8,6 @@
 
 void test_lg_cons_record(int expected, int a, int b);
 int test_lg_cons_inner(void);
+void test_lg_cons_wait(void);
 
 #endif /* _TEST_LG_CONS_H */

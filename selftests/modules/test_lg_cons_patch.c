@@ -2,12 +2,17 @@
 /*
  * test_lg_cons_patch.c - new versions of test_lg_cons's outer and inner:
  * the new outer expects the new inner, twice, across a sleep.
+ *
+ * Built a second time as test_lg_cons_fail (TEST_LG_CONS_FAIL): then the
+ * patch has a second object, vmlinux, whose pre_patch callback sleeps
+ * for fail_ms and fails, while the first object is already redirected.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/delay.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
 #include <livegraft.h>
 
 #include "test_lg_cons.h"
@@ -25,7 +30,7 @@ static void new_outer(void)
 	int a, b;
 
 	a = test_lg_cons_inner();
-	usleep_range(200, 400);
+	test_lg_cons_wait();
 	b = test_lg_cons_inner();
 	test_lg_cons_record(TEST_LG_CONS_NEW, a, b);
 }
@@ -36,8 +41,36 @@ static struct lg_func funcs[] = {
 	{ }
 };
 
+#ifdef TEST_LG_CONS_FAIL
+static unsigned int fail_ms = 300;
+module_param(fail_ms, uint, 0444);
+MODULE_PARM_DESC(fail_ms, "how long the failing pre_patch sleeps");
+
+/* Never runs: the object's pre_patch fails before it is redirected. */
+static int new_cmdline_proc_show(struct seq_file *m, void *v)
+{
+	return 0;
+}
+
+static struct lg_func vmlinux_funcs[] = {
+	{ .old_name = "cmdline_proc_show", .new_func = new_cmdline_proc_show },
+	{ }
+};
+
+static int slow_failing_pre_patch(struct lg_object *obj)
+{
+	msleep(fail_ms);
+	pr_info("pre_patch of vmlinux fails after %u ms\n", fail_ms);
+	return -EINVAL;
+}
+#endif
+
 static struct lg_object objs[] = {
 	{ .name = "test_lg_cons", .funcs = funcs },
+#ifdef TEST_LG_CONS_FAIL
+	{ .funcs = vmlinux_funcs,
+	  .callbacks.pre_patch = slow_failing_pre_patch },
+#endif
 	{ }
 };
 
