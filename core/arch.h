@@ -10,7 +10,9 @@
 /*
  * arch/<arch>/lg_arch.h: the handler's hot-path helpers, inline.
  * LG_ARCH_FTRACE_FLAGS are the ftrace_ops flags of a redirecting ops;
- * lg_arch_set_ip(fregs, ip) makes ftrace return into ip.
+ * lg_arch_set_ip(fregs, ip) makes ftrace return into ip;
+ * LG_ARCH_FENTRY_RET_MAX is the largest offset from a traced function's
+ * symbol of the return address of its ftrace call.
  */
 #include <lg_arch.h>
 

@@ -13,12 +13,13 @@
  *  - the code a task leaves: when patching, the replacement below it on
  *    its func_stack, or else the old function; when unpatching, the
  *    replacement;
- *  - the old function, in both directions. A task preempted in the ftrace
- *    handler, or in the trampoline after it, has its jump already decided
- *    by its universe while its stack shows only the old function's fentry
- *    return site. No task can be anywhere else in the old function when
- *    unpatching or stacking (the transition that put it there completed
- *    only once nobody was in it), so this costs no progress.
+ *  - the old function's ftrace call return site, in both directions. A
+ *    task preempted in the ftrace handler, or in the trampoline after it,
+ *    has its jump already decided by its universe while its stack shows
+ *    only that return address in the old function. Its exact offset
+ *    depends on the prologue (ENDBR, BTI): every offset it can have is
+ *    blocked. Only a task forced into the other universe can otherwise be
+ *    in the old function then, and it sits deeper in it.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -93,16 +94,23 @@ void lg_check_update(void)
 		lg_for_each_func(obj, func) {
 			const char *name = func->desc->old_name;
 
-			add_blocking(ranges, func->old_addr, func->old_size, name);
 			if (lg_target_state == LG_UNPATCHED) {
+				add_blocking(ranges, func->old_addr,
+					     LG_ARCH_FENTRY_RET_MAX + 1, name);
 				add_blocking(ranges, (unsigned long)func->new_func,
 					     func->new_size, name);
 				continue;
 			}
 			below = lg_redirect_below(func);
-			if (below)
-				add_blocking(ranges, (unsigned long)below->new_func,
-					     below->new_size, name);
+			if (!below) {
+				add_blocking(ranges, func->old_addr,
+					     func->old_size, name);
+				continue;
+			}
+			add_blocking(ranges, (unsigned long)below->new_func,
+				     below->new_size, name);
+			add_blocking(ranges, func->old_addr,
+				     LG_ARCH_FENTRY_RET_MAX + 1, name);
 		}
 	}
 

@@ -54,7 +54,7 @@ run_test "reload" test_reload
 # Every kernel internal livegraft resolves at load, on this architecture.
 required="kallsyms_lookup_name kallsyms_on_each_match_symbol
 kallsyms_lookup_size_offset find_module
-task_call_func wake_up_state wake_up_if_idle idle_task"
+task_call_func wake_up_state idle_task"
 case $(uname -m) in
 x86_64) required="$required stack_trace_save_tsk_reliable" ;;
 aarch64) required="$required kernel_text_address put_task_stack

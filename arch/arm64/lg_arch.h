@@ -8,7 +8,16 @@
 
 #include <linux/ftrace.h>
 #include <asm/compiler.h>
+#include <asm/insn.h>
 #include <asm/pointer_auth.h>
+
+/*
+ * The furthest a traced function's ftrace call returns to, from its
+ * symbol: an optional BTI landing pad, "mov x9, x30", "bl <ftrace>". A
+ * task stopped in the ftrace handler shows this return address.
+ */
+#define LG_ARCH_FENTRY_RET_MAX	((IS_ENABLED(CONFIG_ARM64_BTI_KERNEL) ? 3 : 2) * \
+				 AARCH64_INSN_SIZE)
 
 #ifdef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
 /*

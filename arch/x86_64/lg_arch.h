@@ -16,6 +16,13 @@
  */
 #define LG_ARCH_FTRACE_FLAGS	(FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT)
 
+/*
+ * The furthest a traced function's __fentry__ call returns to, from its
+ * symbol: an ENDBR64 when IBT is built in, then the call. A task stopped
+ * in the ftrace handler shows this return address.
+ */
+#define LG_ARCH_FENTRY_RET_MAX	(ENDBR_INSN_SIZE + MCOUNT_INSN_SIZE)
+
 static __always_inline void lg_arch_set_ip(struct ftrace_regs *fregs,
 					   unsigned long ip)
 {

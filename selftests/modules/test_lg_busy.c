@@ -46,9 +46,13 @@ static noinline void test_lg_busy_sleep(void)
 		schedule_timeout_interruptible(msecs_to_jiffies(20));
 }
 
+static unsigned long naps;
+
+/* Counts after the sleep, so that msleep() is no tail call: on the stack. */
 static noinline void test_lg_busy_nap(void)
 {
 	msleep(20);
+	WRITE_ONCE(naps, naps + 1);
 }
 
 static noinline int test_lg_busy_wait(void)
