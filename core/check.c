@@ -188,7 +188,5 @@ int lg_check_init(void)
 /* No transition runs. */
 void lg_check_exit(void)
 {
-	/* Waits for the kfree_rcu() of the last ranges. */
-	rcu_barrier();
 	free_percpu(stack_bufs);
 }

@@ -39,12 +39,16 @@ static void notrace lg_task_newtask(void *data, struct task_struct *task,
 	universe = lg_table_universe(table, current);
 	/*
 	 * With no entry, even after an atomic allocation, the child is in
-	 * the start universe, as its parent unless the final scan passed.
+	 * the table's start universe: its parent's until the worker's final
+	 * scan, the target after it (transition.c).
 	 */
 	state = lg_universe_get(table, task, GFP_ATOMIC);
 	if (state) {
 		state->reason = LG_BLOCK_UNCHECKED;
 		state->work_queued = false;
+		state->signaled = 0;
+		/* The worker's count of unmoved tasks does not include it. */
+		state->uncounted = true;
 		WRITE_ONCE(state->universe, universe);
 	}
 unlock:

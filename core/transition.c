@@ -121,6 +121,16 @@ static struct lg_universe_table *open_table(void)
 	return NULL;
 }
 
+/* One task fewer to wait for: the last one kicks the worker. */
+static void count_unmoved_down(struct lg_task_state *state)
+{
+	if (state->uncounted)
+		return;
+	state->uncounted = true;
+	if (atomic_dec_return(&lg_unmoved) == 0)
+		irq_work_queue(&transition_kick);
+}
+
 /* The caller saw @table open, in the same RCU read-side section. */
 static void move_task(struct lg_universe_table *table,
 		      struct task_struct *task, enum lg_moved_by how)
@@ -132,8 +142,7 @@ static void move_task(struct lg_universe_table *table,
 		return;
 	WRITE_ONCE(state->universe, target);
 	atomic_inc(&moved_count[how]);
-	if (atomic_dec_return(&lg_unmoved) == 0)
-		irq_work_queue(&transition_kick);
+	count_unmoved_down(state);
 }
 
 /**
@@ -187,15 +196,15 @@ static void move_current(struct lg_universe_table *table, enum lg_moved_by how)
 void lg_transition_exiting(void)
 {
 	struct lg_universe_table *table;
-	int target = READ_ONCE(lg_target_state);
+	struct lg_task_state *state;
 
 	rcu_read_lock();
 	table = open_table();
-	if (table && lg_table_universe(table, current) != target) {
+	if (table) {
 		move_current(table, LG_MOVED_EXIT);
-		if (lg_table_universe(table, current) != target &&
-		    atomic_dec_return(&lg_unmoved) == 0)
-			irq_work_queue(&transition_kick);
+		state = lg_task_state_find(table, current);
+		if (state)
+			count_unmoved_down(state);
 	}
 	rcu_read_unlock();
 }
@@ -333,6 +342,8 @@ static bool try_switch_task(struct lg_universe_table *table,
 		atomic_inc(&moved_count[LG_MOVED_STACK]);
 		return true;
 	}
+	/* Counted in lg_unmoved by this scan. */
+	state->uncounted = false;
 
 	if (!(task->flags & PF_KTHREAD)) {
 		poke_user_task(task, state, false);
@@ -485,16 +496,19 @@ bool lg_try_complete_transition(void)
 			unmoved++;
 	}
 	rcu_read_unlock();
+	/*
+	 * Every task is in the target, so is every parent of a new task: a
+	 * task that gets no entry at fork belongs there too. Only a fork
+	 * since the scan passed its parent and before this, whose atomic
+	 * allocation failed too, ran in the other universe.
+	 */
+	if (!unmoved)
+		WRITE_ONCE(table->start, lg_target_state);
 	unmoved += switch_idle_tasks(table);
 	if (!patch->stats.tasks)
 		patch->stats.tasks = tasks;
 
 	if (!unmoved) {
-		/*
-		 * Every task is in the target, so is every new task's
-		 * parent: a task without an entry belongs there too.
-		 */
-		WRITE_ONCE(table->start, lg_target_state);
 		lg_complete_transition();
 		if (!patch->enabled)
 			lg_free_patch_async(patch);
@@ -798,12 +812,24 @@ ssize_t lg_transition_stats(struct lg_live_patch *patch, char *buf)
 
 /*
  * Runs on the CPU whose idle task must move: that task is switched out,
- * sleeping in schedule_idle(), its stack the idle loop's.
+ * in schedule_idle(), and its stack is checked like a sleeping task's (a
+ * patch may replace a function of the idle loop).
  */
 static void idle_kick_fn(struct work_struct *work)
 {
-	lg_transition_moved(lg_ksym.idle_task(raw_smp_processor_id()),
-			    LG_MOVED_IDLE);
+	struct task_struct *idle = lg_ksym.idle_task(raw_smp_processor_id());
+	struct lg_universe_table *table;
+	struct lg_task_state *state;
+
+	rcu_read_lock();
+	table = open_table();
+	state = table ? lg_universe_get(table, idle, 0) : NULL;
+	if (state && READ_ONCE(state->universe) != READ_ONCE(lg_target_state) &&
+	    !lg_ksym.task_call_func(idle, check_and_move, state)) {
+		atomic_inc(&moved_count[LG_MOVED_IDLE]);
+		count_unmoved_down(state);
+	}
+	rcu_read_unlock();
 }
 
 int lg_transition_init_module(void)

@@ -37,6 +37,7 @@ enum lg_block_reason {
  * @reason:	why it has not moved, from the last attempt
  * @blocker:	with LG_BLOCK_FUNCTION, the function on its stack
  * @work_queued: a task_work of ours is queued on it
+ * @uncounted:	no longer counted in lg_unmoved (it exited unmoved)
  * @signaled:	the table's epoch in which it was last poked automatically
  */
 struct lg_task_state {
@@ -45,6 +46,7 @@ struct lg_task_state {
 	int universe;
 	u8 reason;
 	bool work_queued;
+	bool uncounted;
 	unsigned int signaled;
 	const char *blocker;
 };

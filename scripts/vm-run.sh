@@ -153,7 +153,7 @@ boot()
 	pp "booting $release under QEMU ($accel, ${LG_SMP} cpus)"
 	set +e
 	timeout --foreground "$LG_TIMEOUT" "${qemu[@]}" </dev/null 2>&1 |
-		tr -d '\r' | tee "$log" | show
+		sed -u 's/\r//g' | tee "$log" | show
 	qemu_rc=${PIPESTATUS[0]}
 	set -e
 }

@@ -124,8 +124,40 @@ test_no_move_before_start() {
 	stop_load
 }
 
+# A task preempted inside the ftrace handler or trampoline, its jump to
+# the replacement decided, shows only the old function's ftrace return
+# site on its stack. Unpatching must not move it there, or it runs the
+# replacement in the unpatched universe (and, with stacked patches, after
+# the replacement's module may be gone). A low-priority kthread calling a
+# patched function back to back, with CPU hogs preempting it, is caught
+# there often.
+test_handler_window() {
+	load_livegraft
+	load_mod test_lg_window
+	hogs=
+	for _ in 1 2; do
+		sh -c 'while :; do :; done' &
+		hogs="$hogs $!"
+	done
+	mixed=0
+	cycle=0
+	while [ $cycle -lt $((CYCLES * 4)) ]; do
+		load_patch test_lg_window_patch
+		disable_patch test_lg_window_patch
+		mixed=$((mixed + $(cat /sys/module/test_lg_window_patch/parameters/mixed)))
+		unload_mod test_lg_window_patch
+		cycle=$((cycle + 1))
+	done
+	# shellcheck disable=SC2086 # a list of pids
+	kill $hogs
+	wait 2>/dev/null
+	echo "# $mixed calls ran the new function with the old inner, in $cycle cycles"
+	assert_eq "calls that mixed old and new code" 0 "$mixed"
+}
+
 run_test "no task mixes universes under stress" test_consistency
 run_test "task_work run inside a replaced function does not move" test_task_work_mid_call
 run_test "reversals under load mix nothing" test_reversals
 run_test "no task moves before the transition starts" test_no_move_before_start
+run_test "a task stopped in the ftrace handler does not move" test_handler_window
 finish
