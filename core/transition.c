@@ -811,25 +811,17 @@ ssize_t lg_transition_stats(struct lg_live_patch *patch, char *buf)
 }
 
 /*
- * Runs on the CPU whose idle task must move: that task is switched out,
- * in schedule_idle(), and its stack is checked like a sleeping task's (a
- * patch may replace a function of the idle loop).
+ * Runs on the CPU whose idle task must move: that task is switched out in
+ * schedule_idle(), called from the idle loop, the point where the kernel's
+ * livepatch moves idle tasks (klp_update_patch_state() in do_idle()). Its
+ * stack is not checked, as there: the boot CPU's idle stack returns into
+ * freed init code, which no reliable unwinder accepts; the idle loop is
+ * trusted not to be patched.
  */
 static void idle_kick_fn(struct work_struct *work)
 {
-	struct task_struct *idle = lg_ksym.idle_task(raw_smp_processor_id());
-	struct lg_universe_table *table;
-	struct lg_task_state *state;
-
-	rcu_read_lock();
-	table = open_table();
-	state = table ? lg_universe_get(table, idle, 0) : NULL;
-	if (state && READ_ONCE(state->universe) != READ_ONCE(lg_target_state) &&
-	    !lg_ksym.task_call_func(idle, check_and_move, state)) {
-		atomic_inc(&moved_count[LG_MOVED_IDLE]);
-		count_unmoved_down(state);
-	}
-	rcu_read_unlock();
+	lg_transition_moved(lg_ksym.idle_task(raw_smp_processor_id()),
+			    LG_MOVED_IDLE);
 }
 
 int lg_transition_init_module(void)

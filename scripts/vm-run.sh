@@ -204,6 +204,13 @@ verdict()
 	fi
 }
 
+# expected_scripts() - TEST_PROGS of the collection's Makefile
+expected_scripts()
+{
+	sed -n '/^TEST_PROGS :=/,/[^\\]$/p' "$top/selftests/Makefile" |
+		sed 's/^TEST_PROGS :=//; s/\\$//' | tr -s ' \t' '\n' | grep .
+}
+
 # count_results() - tally the scenarios the collection reported. A script
 # that failed (TAP "not ok") without a failing scenario counts once more,
 # and so does a guest that crashed or hung.
@@ -220,6 +227,17 @@ count_results()
 		/^ok [0-9]+ / { bad = 0 }
 		END { print n + 0 }' "$log")
 	failed=$((failed + extra_fail + ${kernel_error:-0}))
+	# Every script of the collection (or of LG_TESTS) must have reported.
+	for t in ${LG_TESTS:-$(expected_scripts)}; do
+		grep -aqE "^(not )?ok [0-9]+ selftests: livegraft: $t( |\$)" "$log" && continue
+		pp "FAIL: $t never reported a result"
+		failed=$((failed + 1))
+	done
+	# The guest's own checks after the collection: leftovers, taint.
+	if [ -z "${kernel_error:-}" ] && [ "$guest_rc" != 0 ]; then
+		pp "FAIL: the guest found leftovers after the collection (see $log)"
+		failed=$((failed + 1))
+	fi
 	if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ]; then
 		pp "FAIL: no test ran"
 		failed=1

@@ -12,6 +12,7 @@
 # or any one run alone, starts from a clean system.
 
 MAX_RETRIES=600
+LG_SCENARIO_TIMEOUT=${LG_SCENARIO_TIMEOUT:-240}
 RETRY_INTERVAL=0.1	# seconds: loop_until waits at most a minute
 LG_SYSFS=/sys/kernel/livegraft
 LG_MODDIR=${LG_MODDIR:-/lib/modules/$(uname -r)/extra}
@@ -217,16 +218,38 @@ cleanup() {
 	rm -f "$LG_TMP/loaded"
 }
 
+# kill_tree(pid) - kill a process and everything it started
+kill_tree() {
+	kill -STOP "$1" 2>/dev/null || return 0
+	for lg_child in $(grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null |
+			cut -d/ -f3); do
+		kill_tree "$lg_child"
+	done
+	kill -KILL "$1" 2>/dev/null
+}
+
 # run_test(name, function) - run one scenario in a subshell, report it in
-# one line, clean up after it
+# one line, clean up after it. A scenario that has not ended after
+# LG_SCENARIO_TIMEOUT seconds is killed, with all it started, and fails.
 run_test() {
 	rm -f "$LG_TMP/skip"
 	(
 		set -e
 		start_test "$1"
 		"$2"
-	)
+	) &
+	lg_pid=$!
+	(
+		sleep "$LG_SCENARIO_TIMEOUT"
+		log "ERROR: $1: still running after $LG_SCENARIO_TIMEOUT s, killed"
+		echo "ERROR: $1: still running after $LG_SCENARIO_TIMEOUT s, killed" >&2
+		kill_tree "$lg_pid"
+	) &
+	lg_dog=$!
+	wait "$lg_pid"
 	rc=$?
+	kill_tree "$lg_dog"
+	wait "$lg_dog" 2>/dev/null
 	cleanup
 	if [ $rc -eq 0 ]; then
 		echo "TEST: $1 ... ok"

@@ -1,0 +1,173 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mutate.sh - does the selftest collection notice when a safety mechanism
+# breaks? Each mutation below breaks one mechanism of livegraft in a
+# scratch copy of the tree; the copy is built and the selftest scripts
+# that should notice are run in a guest. A mutation is caught when some
+# scenario fails (or the guest crashes); one that survives is a failure.
+#
+# usage: mutate.sh [--arch "x86_64 arm64"] [--kver 6.1] [-j N] [NAME...]
+#
+# A mutation whose text no longer matches the code fails as "stale": keep
+# the list in step with core/ (Documentation/testing.md says how).
+# The last line is "N passed, N failed".
+
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+archs=x86_64 kver=6.1 jobs=2
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--arch) archs=$2; shift 2 ;;
+	--kver) kver=$2; shift 2 ;;
+	-j) jobs=$2; shift 2 ;;
+	-*) echo "mutate.sh: unknown option '$1'" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+only=("$@")
+
+names=() files=() substs=() tests=() arches=()
+
+# mutation(name, file, perl substitution, selftest scripts[, arch])
+# The substitution (perl -0, the whole file at once) must match exactly
+# once. With an arch, the mutation runs on that architecture only.
+mutation()
+{
+	names+=("$1") files+=("$2") substs+=("$3") tests+=("$4") arches+=("${5:-}")
+}
+
+# The redirection.
+mutation handler-ignores-universe core/redirect.c \
+	's/if \(lg_task_universe\(current\) == LG_UNPATCHED\)/if (0)/' \
+	test-stress.sh
+# Where a task may move.
+mutation stack-check-always-passes core/check.c \
+	's/(int lg_check_stack\(struct task_struct \*task, const char \*\*blocker\)\n\{)/$1\n\treturn 0;/' \
+	"test-stress.sh test-transition.sh"
+mutation unpatch-checks-old-code core/check.c \
+	's/add_blocking\(ranges, \(unsigned long\)func->new_func,\s+func->new_size, name\);/add_blocking(ranges, func->old_addr, func->old_size, name);/' \
+	test-transition.sh
+mutation stacking-ignores-below core/check.c \
+	's/add_blocking\(ranges, \(unsigned long\)below->new_func,\s+below->new_size, name\);//' \
+	test-patch.sh
+mutation no-fentry-return-site core/check.c \
+	's/(if \(lg_target_state == LG_UNPATCHED\) \{\n)\s+add_blocking\(ranges, func->old_addr,\s+LG_ARCH_FENTRY_RET_MAX \+ 1, name\);\n/$1/' \
+	test-stress.sh
+mutation running-task-checked core/transition.c \
+	's/if \(READ_ONCE\(task->on_cpu\) && task != current\) \{/if (0) {/' \
+	"test-transition.sh test-stress.sh"
+mutation task-work-moves-unchecked core/transition.c \
+	's/ret = lg_check_stack\(current, &blocker\);/ret = 0;/' \
+	test-stress.sh
+mutation moves-before-start core/transition.c \
+	's/if \(table && smp_load_acquire\(&table->open\)\)/if (table)/' \
+	test-stress.sh
+mutation reversal-moves-everyone core/transition.c \
+	's/(\ttable->epoch\+\+;\n)/$1\t{\n\t\tstruct task_struct *g, *t;\n\n\t\trcu_read_lock();\n\t\tfor_each_process_thread(g, t)\n\t\t\tmove_task(table, t, LG_MOVED_STACK);\n\t\trcu_read_unlock();\n\t}\n/' \
+	"test-transition.sh test-stress.sh"
+mutation no-user-task-work core/transition.c \
+	's/(static void poke_user_task\(struct task_struct \*task,\s+struct lg_task_state \*state, bool signal\)\n\{\n)/$1\tif (!signal)\n\t\treturn;\n/' \
+	"test-transition.sh test-stress.sh"
+mutation no-fake-signal core/transition.c \
+	's/(static void send_signals\(struct lg_universe_table \*table, bool again\)\n\{\n)/$1\treturn;\n/' \
+	test-transition.sh
+mutation unbounded-pokes core/transition.c \
+	's/if \(!READ_ONCE\(state->work_queued\)\)\n(\t+queue_task_work)/if (1)\n$1/' \
+	test-transition.sh
+mutation idle-moved-unchecked core/transition.c \
+	's/queue_work_on\(cpu, lg_wq, per_cpu_ptr\(idle_kick, cpu\)\);\n\t\tunmoved\+\+;/move_task(table, idle, LG_MOVED_IDLE);/' \
+	"test-transition.sh test-stress.sh"
+mutation no-lg-task-safe core/transition.c \
+	's/(void lg_task_safe\(void\)\n\{\n)/$1\treturn;\n/' \
+	"test-transition.sh"
+mutation exit-not-accounted core/transition.c \
+	's/(void lg_transition_exiting\(void\)\n\{\n(?:.*\n){2})/$1\treturn;\n/' \
+	"test-transition.sh"
+mutation force-does-not-pin core/patch.c \
+	's/if \(!forced\)\n\t+module_put\(mod\);/module_put(mod);/' \
+	test-force.sh
+mutation no-taint core/patch.c \
+	's/\tadd_taint\(TAINT_LIVEPATCH, LOCKDEP_STILL_OK\);\n//' \
+	test-patch.sh
+mutation no-fork-inheritance core/hooks.c \
+	's/WRITE_ONCE\(state->universe, universe\);//' \
+	test-stress.sh
+mutation no-reversal core/sysfs.c \
+	's/if \(patch == lg_transition_patch && patch->enabled != enabled\) \{/if (0) {/' \
+	test-transition.sh
+mutation zombie-unreliable arch/arm64/stack.c \
+	's/if \(!try_get_task_stack\(task\)\)\n\t\treturn 0;/if (!try_get_task_stack(task))\n\t\treturn -EINVAL;/' \
+	test-transition.sh arm64
+
+work=$(mktemp -d /tmp/livegraft-mutate.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+results=()
+
+# run_one(index, arch) - apply, build, test one mutation; prints its line
+run_one()
+{
+	local i=$1 arch=$2 name=${names[$1]} dir out log caught
+	dir=$work/$name-$arch
+	mkdir -p "$dir"
+	(cd "$top" && git ls-files -z | xargs -0 cp --parents -t "$dir")
+	if ! perl -0777 -i -e '$n = 0; while (<>) { $n = '"${substs[$i]}"'; print; } exit($n == 1 ? 0 : 1)' "$dir/${files[$i]}" 2>/dev/null; then
+		echo "STALE     $name ($arch): the substitution does not match ${files[$i]} once"
+		return 1
+	fi
+	out=$(make -s -C "$dir" ARCH="$arch" KVER="$kver" 2>&1) || {
+		echo "BROKEN    $name ($arch): the mutant does not build: $(head -n 3 <<<"$out")"
+		return 1
+	}
+	LG_TESTS=${tests[$i]} "$dir/scripts/vm-run.sh" --arch "$arch" --kver "$kver" \
+		--build "$dir/build/$arch-$kver" --kselftest >"$dir/run.log" 2>&1
+	log=$dir/build/$arch-$kver/vm/console.log
+	caught=$(grep -a '^# TEST: .* \.\.\. not ok' "$log" 2>/dev/null |
+		sed 's/^# TEST: \(.*\) \.\.\. not ok.*/\1/' | paste -sd ';' -)
+	if grep -aq 'FAIL: the kernel reported an error' "$dir/run.log"; then
+		caught="${caught:+$caught; }kernel error"
+	fi
+	if [ -n "$caught" ]; then
+		echo "caught    $name ($arch): $caught"
+		return 0
+	fi
+	echo "SURVIVED  $name ($arch): ${tests[$i]} passed"
+	return 1
+}
+
+selected()
+{
+	[ ${#only[@]} -eq 0 ] && return 0
+	local n
+	for n in "${only[@]}"; do
+		[ "$n" = "$1" ] && return 0
+	done
+	return 1
+}
+
+pids=() outs=()
+for arch in $archs; do
+	for i in "${!names[@]}"; do
+		selected "${names[$i]}" || continue
+		[ -n "${arches[$i]}" ] && [ "${arches[$i]}" != "$arch" ] && continue
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+			wait -n
+		done
+		out=$work/result-$i-$arch
+		run_one "$i" "$arch" >"$out" 2>&1 &
+		pids+=($!) outs+=("$out")
+	done
+done
+for k in "${!pids[@]}"; do
+	if wait "${pids[$k]}"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+	results+=("$(cat "${outs[$k]}")")
+done
+printf '%s\n' "${results[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
