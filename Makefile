@@ -13,6 +13,9 @@
 #                              kernel's livepatch, in one boot
 #   make vm-run EXTRA=dir CMD='cmd'   run cmd in a guest, dir at /extra
 #   make extmod M=dir          build your own patch module against livegraft
+#   make mutate                break each safety mechanism in turn: the
+#                              selftests must notice every one
+#                              (MUTATE_ARCHS="x86_64 arm64" for both)
 #   make lint                  checkpatch.pl and shellcheck
 #   make deps                  install packages, fetch the target kernel
 
@@ -56,7 +59,7 @@ KBUILD_ARGS = -C $(KDIR) M=$(BUILD_ABS) LG_ROOT=$(BUILD_ABS) \
 # several targets can be built side by side.
 KBUILD_SRC := Kbuild include core arch samples selftests/modules
 
-.PHONY: all modules deps check demo bench vm-run extmod lint clean
+.PHONY: all modules deps check demo bench vm-run extmod lint mutate clean
 
 all: modules
 
@@ -90,6 +93,10 @@ bench: modules
 
 check:
 	scripts/check.sh "$(if $(filter command line,$(origin KVER)),$(KVER),$(CHECK_KVERS))" $(CHECK_ARCHS)
+
+MUTATE_ARCHS ?= x86_64
+mutate: $(TARGET_STAMP)
+	scripts/mutate.sh --arch "$(MUTATE_ARCHS)" --kver $(KVER)
 
 extmod: modules
 	@test -n "$(M)" || { echo "usage: make extmod M=<dir of your patch module>"; exit 2; }

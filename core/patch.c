@@ -309,7 +309,9 @@ static int __lg_enable_patch(struct lg_live_patch *patch)
 
 	lockdep_assert_held(&lg_mutex);
 	pr_notice("enabling patch '%s'\n", patch->name);
+	/* What the kernel's add_taint_module() does for a livepatch module. */
 	add_taint(TAINT_LIVEPATCH, LOCKDEP_STILL_OK);
+	set_bit(TAINT_LIVEPATCH, &patch->desc->mod->taints);
 	ret = lg_init_transition(patch, LG_PATCHED);
 	if (ret) {
 		pr_warn("failed to enable patch '%s'\n", patch->name);

@@ -51,13 +51,13 @@ mutation unpatch-checks-old-code core/check.c \
 	test-transition.sh
 mutation stacking-ignores-below core/check.c \
 	's/add_blocking\(ranges, \(unsigned long\)below->new_func,\s+below->new_size, name\);//' \
-	test-patch.sh
+	test-transition.sh
 mutation no-fentry-return-site core/check.c \
 	's/(if \(lg_target_state == LG_UNPATCHED\) \{\n)\s+add_blocking\(ranges, func->old_addr,\s+LG_ARCH_FENTRY_RET_MAX \+ 1, name\);\n/$1/' \
 	test-stress.sh
 mutation running-task-checked core/transition.c \
 	's/if \(READ_ONCE\(task->on_cpu\) && task != current\) \{/if (0) {/' \
-	"test-transition.sh test-stress.sh"
+	test-stress.sh
 mutation task-work-moves-unchecked core/transition.c \
 	's/ret = lg_check_stack\(current, &blocker\);/ret = 0;/' \
 	test-stress.sh
@@ -69,7 +69,7 @@ mutation reversal-moves-everyone core/transition.c \
 	"test-transition.sh test-stress.sh"
 mutation no-user-task-work core/transition.c \
 	's/(static void poke_user_task\(struct task_struct \*task,\s+struct lg_task_state \*state, bool signal\)\n\{\n)/$1\tif (!signal)\n\t\treturn;\n/' \
-	"test-transition.sh test-stress.sh"
+	test-transition.sh
 mutation no-fake-signal core/transition.c \
 	's/(static void send_signals\(struct lg_universe_table \*table, bool again\)\n\{\n)/$1\treturn;\n/' \
 	test-transition.sh
@@ -89,7 +89,7 @@ mutation force-does-not-pin core/patch.c \
 	's/if \(!forced\)\n\t+module_put\(mod\);/module_put(mod);/' \
 	test-force.sh
 mutation no-taint core/patch.c \
-	's/\tadd_taint\(TAINT_LIVEPATCH, LOCKDEP_STILL_OK\);\n//' \
+	's/\tadd_taint\(TAINT_LIVEPATCH, LOCKDEP_STILL_OK\);\n\tset_bit\(TAINT_LIVEPATCH, &patch->desc->mod->taints\);\n//' \
 	test-patch.sh
 mutation no-fork-inheritance core/hooks.c \
 	's/WRITE_ONCE\(state->universe, universe\);//' \

@@ -60,8 +60,10 @@ sysctl: $sysctl_busy"
 }
 
 need_klp() {
-	[ -e "$LG_MODDIR/test_lg_klp.ko" ] ||
+	[ -d /sys/kernel/livepatch ] ||
 		skip "the kernel has no livepatch (CONFIG_LIVEPATCH)"
+	[ -e "$LG_MODDIR/test_lg_klp.ko" ] ||
+		die "the kernel has livepatch, but test_lg_klp.ko was not built"
 }
 
 # klp_disable(mod) - disable a patch of the kernel's livepatch, wait for it
@@ -113,8 +115,11 @@ test_same_function_as_kernel_livepatch() {
 # A kprobe with a post_handler on a function is an IPMODIFY ftrace user
 # (KPROBES_ON_FTRACE): livegraft refuses that function with -EBUSY.
 test_kprobe_conflict() {
-	[ -e "$LG_MODDIR/test_lg_kprobe.ko" ] ||
+	if [ ! -e "$LG_MODDIR/test_lg_kprobe.ko" ]; then
+		# x86_64 kernels always have KPROBES_ON_FTRACE.
+		[ "$(uname -m)" = x86_64 ] && die "test_lg_kprobe.ko was not built"
 		skip "kprobes do not use ftrace here (no KPROBES_ON_FTRACE)"
+	fi
 	load_livegraft
 	load_mod test_lg_kprobe
 	start_test "$LG_TEST"

@@ -157,12 +157,19 @@ test_module_references() {
 	unload_mod livegraft
 }
 
-# A patch taints the kernel with K, as the kernel's livepatch does.
+# A patch taints the kernel and its own module with K, as the kernel's
+# livepatch does. Earlier scenarios tainted the kernel already: the
+# module's own flags tell this patch's taint apart.
 test_taint() {
 	load_livegraft
-	load_patch test_lg_livepatch
+	load_mod test_lg_livepatch
+	case "$(cat /sys/module/test_lg_livepatch/taint)" in
+	*K*) ;;
+	*) die "patch module not tainted K: '$(cat /sys/module/test_lg_livepatch/taint)'" ;;
+	esac
 	[ $(($(cat /proc/sys/kernel/tainted) & 32768)) -ne 0 ] ||
 		die "no TAINT_LIVEPATCH after a patch"
+	wait_transition test_lg_livepatch
 }
 
 # The samples work as their comments say.

@@ -64,6 +64,23 @@ test_consistency() {
 	[ "$(cons_counter new)" -gt 0 ] || die "no call ran the new code"
 }
 
+# Outer spins on the CPU between its two calls of inner, never sleeping
+# there: a task running inside it must not be judged by the stack it had
+# when it last slept (outside outer), only once it is off the CPU.
+test_running_tasks() {
+	start_load threads=4 busy=1
+	cycle=0
+	while [ $cycle -lt "$CYCLES" ]; do
+		load_patch test_lg_cons_patch
+		sleep 0.3
+		disable_patch test_lg_cons_patch
+		unload_mod test_lg_cons_patch
+		cycle=$((cycle + 1))
+	done
+	stop_load
+	[ "$(cons_counter new)" -gt 0 ] || die "no call ran the new code"
+}
+
 # Outer runs pending task_work in the middle of its call, as io_uring does
 # in io_uring_enter(): livegraft's task_work runs there with outer on the
 # stack and must not move the task. No fake signals: the task_work the
@@ -156,6 +173,7 @@ test_handler_window() {
 }
 
 run_test "no task mixes universes under stress" test_consistency
+run_test "a task running in a replaced function is not judged by its stack" test_running_tasks
 run_test "task_work run inside a replaced function does not move" test_task_work_mid_call
 run_test "reversals under load mix nothing" test_reversals
 run_test "no task moves before the transition starts" test_no_move_before_start

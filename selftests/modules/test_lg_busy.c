@@ -33,6 +33,10 @@ static bool read_block = true;
 module_param(read_block, bool, 0644);
 MODULE_PARM_DESC(read_block, "readers wait in test_lg_busy_wait()");
 
+static bool stop;
+module_param(stop, bool, 0644);
+MODULE_PARM_DESC(stop, "the kthread exits at the end of its loop");
+
 static bool read_uninterruptible;
 module_param(read_uninterruptible, bool, 0644);
 MODULE_PARM_DESC(read_uninterruptible, "readers wait in D state, deaf to signals");
@@ -76,6 +80,8 @@ static int busy_thread(void *data)
 			continue;
 		}
 		test_lg_busy_sleep();
+		if (READ_ONCE(stop))
+			break;
 		msleep(20);
 	}
 	return 0;
@@ -100,6 +106,8 @@ static int __init test_lg_busy_init(void)
 		remove_proc_entry("test_lg_busy", NULL);
 		return PTR_ERR(thread);
 	}
+	/* It may exit on its own ("stop"): kthread_stop() needs it still. */
+	get_task_struct(thread);
 	return 0;
 }
 
@@ -108,6 +116,7 @@ static void __exit test_lg_busy_exit(void)
 	WRITE_ONCE(block, false);
 	WRITE_ONCE(read_block, false);
 	kthread_stop(thread);
+	put_task_struct(thread);
 	remove_proc_entry("test_lg_busy", NULL);
 }
 

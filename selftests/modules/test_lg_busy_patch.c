@@ -3,6 +3,7 @@
  * test_lg_busy_patch.c - replaces the functions test_lg_busy's tasks
  * block in, with versions that do not block, unless "block" is set: then
  * the kthread sleeps in the new test_lg_busy_sleep(), in this module.
+ * Built a second time as test_lg_busy_patch2, to stack on this one.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

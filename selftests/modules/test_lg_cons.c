@@ -8,10 +8,11 @@
  * /proc/test_lg_cons, and "threads" kthreads call it in a loop.
  *
  * With "task_safe", the kthreads call lg_task_safe() at the top of their
- * loop. With "task_work", the wait between the two calls of inner runs
- * the task's pending task_work the way io_uring's io_run_task_work()
- * does, in the middle of the call: livegraft's own task_work then runs
- * with outer on the stack.
+ * loop. With "busy", the wait between the two calls of inner spins on
+ * the CPU instead of sleeping. With "task_work", the wait runs the task's
+ * pending task_work the way io_uring's io_run_task_work() does, in the
+ * middle of the call: livegraft's own task_work then runs with outer on
+ * the stack.
  *
  * /proc/test_lg_cons reads "old <n> new <n> mixed <n> tw <n>", tw being
  * how many times task_work ran inside outer.
@@ -38,6 +39,10 @@ MODULE_PARM_DESC(threads, "kthreads calling test_lg_cons_outer()");
 static bool task_safe;
 module_param(task_safe, bool, 0444);
 MODULE_PARM_DESC(task_safe, "the kthreads call lg_task_safe() in their loop");
+
+static bool busy;
+module_param(busy, bool, 0444);
+MODULE_PARM_DESC(busy, "outer waits on the CPU, never sleeping");
 
 static bool task_work;
 module_param(task_work, bool, 0444);
@@ -81,6 +86,10 @@ void test_lg_cons_wait(void)
 {
 	unsigned int i;
 
+	if (busy) {
+		mdelay(1);
+		return;
+	}
 	if (!task_work) {
 		usleep_range(200, 400);
 		return;
