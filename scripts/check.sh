@@ -48,6 +48,18 @@ harness_catches()
 	grep -q "FAIL: $2" <<<"$out"
 }
 
+# harness_kselftest_catches(arch, message, VAR=value...) - the shortest
+# script of the collection, with a fault: the run must fail and say so
+harness_kselftest_catches()
+{
+	local arch=$1 msg=$2 out
+	shift 2
+	make -s ARCH="$arch" KVER="$kver" >/dev/null || return 1
+	out=$(env LG_TESTS=test-core.sh "$@" scripts/vm-run.sh --arch "$arch" \
+		--kver "$kver" --build "build/$arch-$kver" --kselftest 2>&1) && return 1
+	grep -qF "$msg" <<<"$out"
+}
+
 # user_patch_module(arch) - what Documentation/writing-a-patch.md tells a
 # patch author to do: build a module outside the tree with make extmod,
 # then try it in a guest with make vm-run
@@ -72,6 +84,14 @@ step "harness catches a kernel panic" \
 	harness_catches "$1" "the kernel reported an error" 300 'echo c >/proc/sysrq-trigger'
 step "harness catches a hung guest" \
 	harness_catches "$1" "timeout" 30 'sleep 600'
+step "harness: a leftover module fails the run" \
+	harness_kselftest_catches "$1" "FAIL: the guest found leftovers" LG_FAULT=leftover
+step "harness: a scenario that never ends fails, the rest runs" \
+	harness_kselftest_catches "$1" "TEST: harness: a scenario that never ends ... not ok" \
+	LG_FAULT=hang LG_SCENARIO_TIMEOUT=10
+step "harness: a script that never reports fails the run" \
+	harness_kselftest_catches "$1" "FAIL: test-missing.sh never reported" \
+	LG_TESTS="test-core.sh test-missing.sh"
 step "user patch module: make extmod, make vm-run" user_patch_module "$1"
 # A short run of the benchmark, to prove it works; its figures mean little.
 step "benchmark runs" env CALLS=10000 RUNS=1 scripts/bench.sh "$1" "$kver" >/dev/null

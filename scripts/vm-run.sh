@@ -32,6 +32,11 @@ LG_ACCEL=${LG_ACCEL:-}
 LG_VERBOSE=${LG_VERBOSE:-0}
 # --kselftest runs these scripts only, when set: "test-stress.sh ..."
 LG_TESTS=${LG_TESTS:-}
+# The guest's limit for one scenario, in seconds (functions.sh's default).
+LG_SCENARIO_TIMEOUT=${LG_SCENARIO_TIMEOUT:-}
+# For make check's tests of this harness only: "leftover" leaves livegraft
+# loaded after the collection, "hang" adds a scenario that never ends.
+LG_FAULT=${LG_FAULT:-}
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -118,6 +123,8 @@ stage_initramfs()
 	printf '%s\n' "$token" >"$root/etc/lg-token"
 	printf '%s\n' "$cmd" >"$root/etc/lg-cmd"
 	printf '%s\n' "$tests" >"$root/etc/lg-tests"
+	printf '%s\n' "$LG_SCENARIO_TIMEOUT" >"$root/etc/lg-scenario-timeout"
+	printf '%s\n' "$LG_FAULT" >"$root/etc/lg-fault"
 
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) |
 		gzip -1 >"$work/initramfs.gz"

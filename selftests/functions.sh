@@ -218,6 +218,12 @@ cleanup() {
 	rm -f "$LG_TMP/loaded"
 }
 
+# sleep_forever() - a scenario for make check's test of the harness
+sleep_forever() {
+	sleep 100000 &
+	wait
+}
+
 # kill_tree(pid) - kill a process and everything it started
 kill_tree() {
 	kill -STOP "$1" 2>/dev/null || return 0
@@ -264,6 +270,10 @@ run_test() {
 
 # finish() - the script's exit status for the kselftest runner
 finish() {
+	# make check proves that a scenario that never ends fails, alone.
+	if grep -qsx hang /etc/lg-fault; then
+		run_test "harness: a scenario that never ends" sleep_forever
+	fi
 	rm -rf "$LG_TMP"
 	[ $lg_failed -eq 0 ] || exit 1
 	exit 0

@@ -36,8 +36,13 @@ run_work() {
 	case "$mode" in
 	kselftest)
 		step "running the kselftest collection on $(uname -r) $(uname -m)"
+		t=$(cat /etc/lg-scenario-timeout)
+		[ -n "$t" ] && export LG_SCENARIO_TIMEOUT="$t"
 		# shellcheck disable=SC2046 # LG_TESTS: "-t livegraft:test-x.sh ..."
 		cd /kselftest && ./run_kselftest.sh $(cat /etc/lg-tests)
+		# make check proves that a leftover fails the run.
+		grep -qx leftover /etc/lg-fault &&
+			insmod "/lib/modules/$(uname -r)/extra/livegraft.ko"
 		cd /
 		;;
 	demo)
