@@ -87,7 +87,7 @@ void test_lg_cons_wait(void)
 	unsigned int i;
 
 	if (busy) {
-		mdelay(1);
+		mdelay(2);
 		return;
 	}
 	if (!task_work) {
