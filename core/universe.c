@@ -138,13 +138,20 @@ struct lg_task_state *lg_universe_get(struct lg_universe_table *table,
 	if (state)
 		return state;
 
-	raw_spin_lock_irqsave(&table->lock, flags);
-	/* Another context may have added it since the lock-free look. */
-	state = lg_task_state_find(table, task);
-	if (state)
-		goto unlock;
-	chunk = list_last_entry(&table->chunks, struct chunk, node);
-	if (chunk->used == chunk->size) {
+	for (;;) {
+		raw_spin_lock_irqsave(&table->lock, flags);
+		/* Another context may have added it since the last look. */
+		state = lg_task_state_find(table, task);
+		if (state)
+			goto unlock;
+		chunk = list_last_entry(&table->chunks, struct chunk, node);
+		if (chunk->used == chunk->size && spare) {
+			list_add_tail(&spare->node, &table->chunks);
+			chunk = spare;
+			spare = NULL;
+		}
+		if (chunk->used < chunk->size)
+			break;
 		/* Never allocate under the raw lock: drop it, then retry. */
 		raw_spin_unlock_irqrestore(&table->lock, flags);
 		if (!gfp)
@@ -152,16 +159,6 @@ struct lg_task_state *lg_universe_get(struct lg_universe_table *table,
 		spare = alloc_chunk(ATOMIC_CHUNK, gfp | __GFP_NOWARN);
 		if (!spare)
 			return NULL;
-		raw_spin_lock_irqsave(&table->lock, flags);
-		state = lg_task_state_find(table, task);
-		if (state)
-			goto unlock;
-		chunk = list_last_entry(&table->chunks, struct chunk, node);
-		if (chunk->used == chunk->size) {
-			list_add_tail(&spare->node, &table->chunks);
-			chunk = spare;
-			spare = NULL;
-		}
 	}
 	state = &chunk->states[chunk->used++];
 	state->task = task;

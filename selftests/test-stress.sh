@@ -45,10 +45,8 @@ stop_load() {
 	[ "$(cons_counter old)" -gt 0 ] || die "no call ran the old code"
 }
 
-# Enable, then disable, CYCLES times; the kthreads call lg_task_safe() at
-# the top of their loop.
-test_consistency() {
-	start_load threads=4 task_safe=1
+# patch_cycles() - enable test_lg_cons_patch, then disable it, CYCLES times
+patch_cycles() {
 	cycle=0
 	while [ $cycle -lt "$CYCLES" ]; do
 		load_patch test_lg_cons_patch
@@ -57,9 +55,16 @@ test_consistency() {
 		sleep 0.3
 		disable_patch test_lg_cons_patch
 		unload_mod test_lg_cons_patch
-		sleep 0.3
+		sleep 0.1
 		cycle=$((cycle + 1))
 	done
+}
+
+# Enable, then disable, CYCLES times; the kthreads call lg_task_safe() at
+# the top of their loop.
+test_consistency() {
+	start_load threads=4 task_safe=1
+	patch_cycles
 	stop_load
 	[ "$(cons_counter new)" -gt 0 ] || die "no call ran the new code"
 }
@@ -70,14 +75,7 @@ test_consistency() {
 test_running_tasks() {
 	# Few tasks: a kthread often runs on a CPU of its own, inside outer.
 	READERS=0 start_load threads=2 busy=1
-	cycle=0
-	while [ $cycle -lt "$CYCLES" ]; do
-		load_patch test_lg_cons_patch
-		sleep 0.3
-		disable_patch test_lg_cons_patch
-		unload_mod test_lg_cons_patch
-		cycle=$((cycle + 1))
-	done
+	patch_cycles
 	stop_load
 	[ "$(cons_counter new)" -gt 0 ] || die "no call ran the new code"
 }
@@ -88,14 +86,7 @@ test_running_tasks() {
 # transition queues on every unmoved user task is enough.
 test_task_work_mid_call() {
 	SIGNAL_MS=0 start_load threads=0 task_work=1
-	cycle=0
-	while [ $cycle -lt "$CYCLES" ]; do
-		load_patch test_lg_cons_patch
-		sleep 0.3
-		disable_patch test_lg_cons_patch
-		unload_mod test_lg_cons_patch
-		cycle=$((cycle + 1))
-	done
+	patch_cycles
 	stop_load
 	[ "$(cons_counter tw)" -gt 0 ] || die "task_work never ran inside outer"
 }

@@ -34,6 +34,13 @@ wait_pending() {
 		die "pending never showed '$1': $(cat $P/pending)"
 }
 
+# start_reader() - a user task reading /proc/test_lg_busy in the background
+# ($reader), into $LG_TMP/read
+start_reader() {
+	cat /proc/$BUSY >"$LG_TMP/read" 2>&1 &
+	reader=$!
+}
+
 # wait_reader() - the background reader ($reader) ends within a minute, well
 wait_reader() {
 	loop_until "! kill -0 $reader 2>/dev/null" || die "the reader never returned"
@@ -70,8 +77,7 @@ test_task_safe() {
 # and returns what the new code returns, with no error.
 test_user_signal() {
 	setup block=0
-	cat /proc/$BUSY >"$LG_TMP/read" 2>&1 &
-	reader=$!
+	start_reader
 	load_mod $LP
 	wait_pending "^$reader cat: test_lg_busy_wait$"
 	log "% echo 1 > $P/signal"
@@ -87,8 +93,7 @@ test_user_signal() {
 test_automatic_signal() {
 	setup block=0
 	echo 200 >/sys/module/livegraft/parameters/signal_delay_ms
-	cat /proc/$BUSY >"$LG_TMP/read" 2>&1 &
-	reader=$!
+	start_reader
 	# Patch once the reader waits in the old code.
 	loop_until "grep -q '^State:.*S' /proc/$reader/status" || die "reader never waits"
 	sleep 0.2
@@ -152,8 +157,7 @@ test_rmmod_while_in_use() {
 test_signal_bounded() {
 	setup block=0 read_uninterruptible=1
 	echo 100 >/sys/module/livegraft/parameters/signal_delay_ms
-	cat /proc/$BUSY >"$LG_TMP/read" 2>&1 &
-	reader=$!
+	start_reader
 	load_mod $LP
 	wait_pending "^$reader cat: test_lg_busy_wait$"
 	sleep 0.5
@@ -189,8 +193,7 @@ test_zombie() {
 # while the kthread moves and enters the new test_lg_busy_sleep().
 test_reverse_with_sleeper() {
 	setup block=0
-	cat /proc/$BUSY >"$LG_TMP/read" 2>&1 &
-	reader=$!
+	start_reader
 	load_mod $LP block=1
 	wait_pending "^$reader cat: test_lg_busy_wait$"
 	# The kthread loops every 20 ms: it moves, then sleeps in the new code.
@@ -230,8 +233,7 @@ test_stack_with_sleeper() {
 # stats (moved_user_return), not through a wrong universe.
 test_user_return() {
 	setup block=0
-	cat /proc/$BUSY >"$LG_TMP/read" 2>&1 &
-	reader=$!
+	start_reader
 	load_mod $LP
 	wait_pending "^$reader cat: test_lg_busy_wait$"
 	echo 0 >$PARAM/read_block
