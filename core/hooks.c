@@ -13,6 +13,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/tracepoint.h>
 
@@ -22,6 +23,11 @@
 #include "universe.h"
 
 static struct tracepoint *tp_newtask, *tp_exit;
+
+/* For the selftests: what a fork sees when no entry can be had at all. */
+static bool fault_fork_no_entry;
+module_param(fault_fork_no_entry, bool, 0600);
+MODULE_PARM_DESC(fault_fork_no_entry, "testing only: new tasks get no universe entry");
 
 static void notrace lg_task_newtask(void *data, struct task_struct *task,
 				    unsigned long clone_flags)
@@ -35,6 +41,8 @@ static void notrace lg_task_newtask(void *data, struct task_struct *task,
 	rcu_read_lock();
 	table = rcu_dereference(lg_table);
 	if (!table)
+		goto unlock;
+	if (unlikely(READ_ONCE(fault_fork_no_entry)))
 		goto unlock;
 	universe = lg_table_universe(table, current);
 	/*

@@ -93,6 +93,9 @@ mutation force-does-not-pin core/patch.c \
 mutation no-taint core/patch.c \
 	's/\tadd_taint\(TAINT_LIVEPATCH, LOCKDEP_STILL_OK\);\n\tset_bit\(TAINT_LIVEPATCH, &patch->desc->mod->taints\);\n//' \
 	test-patch.sh
+mutation no-default-flip core/transition.c \
+	's/\tif \(!unmoved\)\n\t\tWRITE_ONCE\(table->start, lg_target_state\);\n//' \
+	test-stress.sh
 mutation no-fork-inheritance core/hooks.c \
 	's/WRITE_ONCE\(state->universe, universe\);//' \
 	test-stress.sh

@@ -165,8 +165,23 @@ test_handler_window() {
 	assert_eq "calls that mixed old and new code" 0 "$mixed"
 }
 
+# New tasks that get no universe entry at fork (out of memory, forced
+# here) are in the table's default universe: the start until the final
+# scan, the target after it. Before that flip, a reader forked between the
+# final scan and the end of an unpatching ran the new code and then, in
+# the middle of it, the old.
+test_fork_without_entry() {
+	start_load threads=0
+	echo 1 >/sys/module/livegraft/parameters/fault_fork_no_entry
+	patch_cycles
+	echo 0 >/sys/module/livegraft/parameters/fault_fork_no_entry
+	stop_load
+	[ "$(cons_counter new)" -gt 0 ] || die "no call ran the new code"
+}
+
 run_test "no task mixes universes under stress" test_consistency
 run_test "a task running in a replaced function is not judged by its stack" test_running_tasks
+run_test "tasks forked without an entry mix nothing" test_fork_without_entry
 run_test "task_work run inside a replaced function does not move" test_task_work_mid_call
 run_test "reversals under load mix nothing" test_reversals
 run_test "no task moves before the transition starts" test_no_move_before_start
