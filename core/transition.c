@@ -107,9 +107,9 @@ static void set_transition(struct lg_live_patch *patch, bool transition)
 }
 
 /*
- * Under rcu_read_lock(): the table, if tasks may move now. Pairs with the
- * smp_store_release() in lg_start_transition(): a task that sees the table
- * open also sees every function redirected and the current target.
+ * Under rcu_read_lock(): the table, if tasks may move now. A task that
+ * sees the table open also sees every function redirected and the current
+ * target.
  */
 static struct lg_universe_table *open_table(void)
 {
@@ -164,25 +164,34 @@ void lg_transition_moved(struct task_struct *task, enum lg_moved_by how)
 }
 
 /*
+ * lg_check_stack(), recording why the task cannot move for pending.
+ * Return: 0 when it may move.
+ */
+static int check_task_stack(struct task_struct *task, struct lg_task_state *state)
+{
+	const char *blocker = NULL;
+	int ret = lg_check_stack(task, &blocker);
+
+	if (ret) {
+		state->reason = ret == -EINVAL ? LG_BLOCK_UNRELIABLE :
+						 LG_BLOCK_FUNCTION;
+		state->blocker = blocker;
+	}
+	return ret;
+}
+
+/*
  * The current task, somewhere it did not choose: it moves if its own
  * stack proves it may. Under rcu_read_lock(), with @table open.
  */
 static void move_current(struct lg_universe_table *table, enum lg_moved_by how)
 {
 	struct lg_task_state *state = lg_universe_get(table, current, 0);
-	const char *blocker = NULL;
-	int ret;
 
 	if (!state || READ_ONCE(state->universe) == READ_ONCE(lg_target_state))
 		return;
-	ret = lg_check_stack(current, &blocker);
-	if (ret) {
-		state->reason = ret == -EINVAL ? LG_BLOCK_UNRELIABLE :
-						 LG_BLOCK_FUNCTION;
-		state->blocker = blocker;
-		return;
-	}
-	move_task(table, current, how);
+	if (!check_task_stack(current, state))
+		move_task(table, current, how);
 }
 
 /**
@@ -309,20 +318,15 @@ static void poke_user_task(struct task_struct *task,
 static int check_and_move(struct task_struct *task, void *arg)
 {
 	struct lg_task_state *state = arg;
-	const char *blocker = NULL;
 	int ret;
 
 	if (READ_ONCE(task->on_cpu) && task != current) {
 		state->reason = LG_BLOCK_RUNNING;
 		return -EBUSY;
 	}
-	ret = lg_check_stack(task, &blocker);
-	if (ret) {
-		state->reason = ret == -EINVAL ? LG_BLOCK_UNRELIABLE :
-						 LG_BLOCK_FUNCTION;
-		state->blocker = blocker;
+	ret = check_task_stack(task, state);
+	if (ret)
 		return ret;
-	}
 	WRITE_ONCE(state->universe, lg_target_state);
 	return 0;
 }
