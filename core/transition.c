@@ -254,8 +254,9 @@ static void lg_task_work_fn(struct callback_head *cb)
 			WRITE_ONCE(state->work_queued, false);
 		table = open_table();
 		if (state && table)
-			move_current(table, READ_ONCE(state->signaled) ?
-					    LG_MOVED_SIGNAL : LG_MOVED_USER);
+			move_current(table,
+				     READ_ONCE(state->signaled) == table->epoch ?
+				     LG_MOVED_SIGNAL : LG_MOVED_USER);
 	}
 	rcu_read_unlock();
 	kfree(work);
