@@ -224,11 +224,15 @@ sleep_forever() {
 	wait
 }
 
+# children_of(pid) - the pids of a process's children
+children_of() {
+	grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3
+}
+
 # kill_tree(pid) - kill a process and everything it started
 kill_tree() {
 	kill -STOP "$1" 2>/dev/null || return 0
-	for lg_child in $(grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null |
-			cut -d/ -f3); do
+	for lg_child in $(children_of "$1"); do
 		kill_tree "$lg_child"
 	done
 	kill -KILL "$1" 2>/dev/null

@@ -180,7 +180,7 @@ test_zombie() {
 	# The background child exits; the shell execs sleep, which never reaps.
 	sh -c 'true & exec sleep 60' &
 	parent=$!
-	loop_until "grep -qs '^State:.*Z' \$(grep -l '^PPid:[[:space:]]*$parent\$' /proc/[0-9]*/status)" ||
+	loop_until "children_of $parent | while read -r c; do grep -h '^State:' /proc/\$c/status; done | grep -q Z" ||
 		die "no zombie appeared"
 	load_patch test_lg_livepatch
 	kill $parent

@@ -7,8 +7,8 @@
  * current task's at its own frame, and must end exactly at the final frame
  * record in its pt_regs, which every task gets at creation. A task without
  * a stack (a zombie) has a reliably empty one, as the kernel's
- * stack_trace_save_tsk_reliable() says. On the way every record must lie on the task's
- * stack, 16-byte aligned, above the one before, and hold a return address
+ * stack_trace_save_tsk_reliable() says. On the way every record must lie
+ * on the task's stack, 16-byte aligned, above the one before, and hold a return address
  * in kernel text (after stripping its pointer authentication code) that is
  * not in the exception entry code, except for the last one: an exception
  * taken in the kernel leaves its frame in the middle of the stack, and it
