@@ -7,7 +7,8 @@
  * keeps a spare chunk ahead of demand, and a fork that finds none left
  * allocates a small one atomically. A task without an entry is in the
  * table's start universe; the worker flips that to the target once its
- * final scan has found every task there (transition.c).
+ * final scan has found every task there (transition.c). Idle tasks, which
+ * no scan of the task list finds, get theirs with the table.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -17,6 +18,7 @@
 #include <linux/vmalloc.h>
 
 #include "core.h"
+#include "ksyms.h"
 #include "universe.h"
 
 struct lg_universe_table __rcu *lg_table;
@@ -53,6 +55,21 @@ static struct chunk *alloc_chunk(unsigned int size, gfp_t gfp)
 	return chunk;
 }
 
+/* Under table->lock, or before the table is published; @chunk has room. */
+static struct lg_task_state *add_state(struct lg_universe_table *table,
+				       struct chunk *chunk,
+				       struct task_struct *task)
+{
+	struct lg_task_state *state = &chunk->states[chunk->used++];
+
+	state->task = task;
+	state->universe = READ_ONCE(table->start);
+	/* Publishes the initialised entry: pairs with the lock-free lookup. */
+	hlist_add_head_rcu(&state->node,
+			   &table->buckets[hash_ptr(task, table->bits)]);
+	return state;
+}
+
 /**
  * lg_universe_create() - a table for a new transition
  * @start:	the universe every task starts in
@@ -66,6 +83,7 @@ int lg_universe_create(int start, unsigned long gen)
 	unsigned int threads = count_threads();
 	unsigned int bits = max(ilog2(threads) + 1, 10);
 	struct chunk *chunk;
+	int cpu;
 
 	lockdep_assert_held(&lg_mutex);
 	table = kvzalloc(struct_size(table, buckets, 1U << bits), GFP_KERNEL);
@@ -83,6 +101,14 @@ int lg_universe_create(int start, unsigned long gen)
 	raw_spin_lock_init(&table->lock);
 	INIT_LIST_HEAD(&table->chunks);
 	list_add(&chunk->node, &table->chunks);
+	/*
+	 * An idle task moves only when the worker finds it switched out
+	 * (transition.c): were it left to the start universe, the flip of
+	 * that would move it wherever it is, in the middle of an interrupt's
+	 * call of a replaced function. count_threads() made room for it.
+	 */
+	for_each_possible_cpu(cpu)
+		add_state(table, chunk, lg_ksym.idle_task(cpu));
 
 	rcu_assign_pointer(lg_table, table);
 	return 0;
@@ -160,12 +186,7 @@ struct lg_task_state *lg_universe_get(struct lg_universe_table *table,
 		if (!spare)
 			return NULL;
 	}
-	state = &chunk->states[chunk->used++];
-	state->task = task;
-	state->universe = READ_ONCE(table->start);
-	/* Publishes the initialised entry: pairs with the lock-free lookup. */
-	hlist_add_head_rcu(&state->node,
-			   &table->buckets[hash_ptr(task, table->bits)]);
+	state = add_state(table, chunk, task);
 unlock:
 	raw_spin_unlock_irqrestore(&table->lock, flags);
 	kvfree(spare);

@@ -69,15 +69,28 @@ test_consistency() {
 	[ "$(cons_counter new)" -gt 0 ] || die "no call ran the new code"
 }
 
-# Outer spins on the CPU between its two calls of inner, never sleeping
-# there: a task running inside it must not be judged by the stack it had
-# when it last slept (outside outer), only once it is off the CPU.
+# Outer spins on the CPU between its two calls of inner, preemption off,
+# and the kthreads nap between calls below deep stack frames: read while
+# a kthread runs outer, the stack it left when it last slept looks whole
+# and shows no outer. A running task must not be judged by that stack, only
+# once it is off its CPU.
 test_running_tasks() {
 	# Few tasks: a kthread often runs on a CPU of its own, inside outer.
 	READERS=0 start_load threads=2 busy=1
 	patch_cycles
 	stop_load
 	[ "$(cons_counter new)" -gt 0 ] || die "no call ran the new code"
+}
+
+# A timer on each CPU calls outer in hard interrupt context and spins
+# inside it: on an idle CPU, in the middle of the idle task's loop. The
+# idle task must move only where it is switched out, never while an
+# interrupt it took is inside a replaced function.
+test_idle_interrupted() {
+	READERS=0 start_load threads=0 irq=1
+	patch_cycles
+	stop_load
+	[ "$(cons_counter idle)" -gt 0 ] || die "the timers never ran on an idle task"
 }
 
 # Outer runs pending task_work in the middle of its call, as io_uring does
@@ -181,6 +194,7 @@ test_fork_without_entry() {
 
 run_test "no task mixes universes under stress" test_consistency
 run_test "a task running in a replaced function is not judged by its stack" test_running_tasks
+run_test "an interrupt on an idle CPU inside a replaced function does not move it" test_idle_interrupted
 run_test "tasks forked without an entry mix nothing" test_fork_without_entry
 run_test "task_work run inside a replaced function does not move" test_task_work_mid_call
 run_test "reversals under load mix nothing" test_reversals

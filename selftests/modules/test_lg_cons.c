@@ -9,19 +9,25 @@
  *
  * With "task_safe", the kthreads call lg_task_safe() at the top of their
  * loop. With "busy", the wait between the two calls of inner spins on
- * the CPU instead of sleeping. With "task_work", the wait runs the task's
- * pending task_work the way io_uring's io_run_task_work() does, in the
- * middle of the call: livegraft's own task_work then runs with outer on
- * the stack.
+ * the CPU, preemption off, instead of sleeping, and the kthreads sleep
+ * between calls below deep stack frames (see cons_deep_nap()). With
+ * "task_work", the wait runs the task's pending task_work the way
+ * io_uring's io_run_task_work() does, in the middle of the call:
+ * livegraft's own task_work then runs with outer on the stack. With
+ * "irq", a timer on each CPU calls outer in hard interrupt context, every
+ * 6 ms, spinning 3 ms between the two calls of inner: on an idle CPU it
+ * runs on the idle task, in the middle of its idle loop.
  *
- * /proc/test_lg_cons reads "old <n> new <n> mixed <n> tw <n>", tw being
- * how many times task_work ran inside outer.
+ * /proc/test_lg_cons reads "old <n> new <n> mixed <n> tw <n> idle <n>",
+ * tw being how many times task_work ran inside outer, idle how many calls
+ * of outer the timers made on an idle task.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/delay.h>
+#include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/proc_fs.h>
@@ -48,8 +54,13 @@ static bool task_work;
 module_param(task_work, bool, 0444);
 MODULE_PARM_DESC(task_work, "outer runs pending task_work mid-call, as io_uring does");
 
+static bool irq;
+module_param(irq, bool, 0444);
+MODULE_PARM_DESC(irq, "a timer on each CPU calls outer in interrupt context");
+
 static void (*task_work_run_fn)(void);
-static atomic_t calls_old, calls_new, calls_mixed, calls_tw;
+static atomic_t calls_old, calls_new, calls_mixed, calls_tw, calls_idle;
+static DEFINE_PER_CPU(struct hrtimer, cons_timer);
 static struct task_struct *workers[8];
 static int old_version = TEST_LG_CONS_OLD;
 
@@ -86,8 +97,11 @@ void test_lg_cons_wait(void)
 {
 	unsigned int i;
 
-	if (busy) {
-		mdelay(2);
+	if (busy || in_hardirq()) {
+		/* Not switched out: the task stays on its CPU, inside outer. */
+		preempt_disable();
+		mdelay(in_hardirq() ? 3 : 2);
+		preempt_enable();
 		return;
 	}
 	if (!task_work) {
@@ -117,23 +131,64 @@ static noinline void test_lg_cons_outer(void)
 	test_lg_cons_record(TEST_LG_CONS_OLD, a, b);
 }
 
+/*
+ * The nap of a busy kthread, 2 KiB below its loop: then outer, called
+ * from the same loop and never switched out, writes only above the frames
+ * the nap left. Read while the kthread runs outer, the stack it had when
+ * it last slept looks whole, and shows no outer.
+ */
+static noinline void cons_deep_nap(unsigned int depth)
+{
+	char pad[1024];
+
+	pad[0] = depth;
+	barrier_data(pad);
+	if (depth)
+		cons_deep_nap(depth - 1);
+	else
+		usleep_range(500, 1000);
+	/* Not a tail call: the frame stays below the loop's. */
+	barrier_data(pad);
+}
+
 static int cons_thread(void *data)
 {
 	while (!kthread_should_stop()) {
 		if (task_safe)
 			lg_task_safe();
 		test_lg_cons_outer();
-		usleep_range(500, 1000);
+		if (busy)
+			cons_deep_nap(1);
+		else
+			usleep_range(500, 1000);
 	}
 	return 0;
+}
+
+static enum hrtimer_restart cons_timer_fn(struct hrtimer *timer)
+{
+	if (is_idle_task(current))
+		atomic_inc(&calls_idle);
+	test_lg_cons_outer();
+	hrtimer_forward_now(timer, ms_to_ktime(6));
+	return HRTIMER_RESTART;
+}
+
+/* On each CPU: a pinned timer stays on the CPU that started it. */
+static void cons_timer_start(void *unused)
+{
+	struct hrtimer *timer = this_cpu_ptr(&cons_timer);
+
+	hrtimer_start(timer, ms_to_ktime(6), HRTIMER_MODE_REL_PINNED);
 }
 
 static int cons_show(struct seq_file *m, void *v)
 {
 	test_lg_cons_outer();
-	seq_printf(m, "old %d new %d mixed %d tw %d\n", atomic_read(&calls_old),
-		   atomic_read(&calls_new), atomic_read(&calls_mixed),
-		   atomic_read(&calls_tw));
+	seq_printf(m, "old %d new %d mixed %d tw %d idle %d\n",
+		   atomic_read(&calls_old), atomic_read(&calls_new),
+		   atomic_read(&calls_mixed), atomic_read(&calls_tw),
+		   atomic_read(&calls_idle));
 	return 0;
 }
 
@@ -141,7 +196,7 @@ static int __init test_lg_cons_init(void)
 {
 	unsigned long addr;
 	unsigned int i;
-	int ret;
+	int cpu, ret;
 
 	/* Not exported: io_uring is built in. */
 	ret = lg_lookup_symbol(NULL, "task_work_run", 0, &addr);
@@ -153,13 +208,24 @@ static int __init test_lg_cons_init(void)
 		return -ENOMEM;
 	for (i = 0; i < threads; i++)
 		workers[i] = kthread_run(cons_thread, NULL, "test_lg_cons/%u", i);
+	for_each_possible_cpu(cpu) {
+		struct hrtimer *timer = per_cpu_ptr(&cons_timer, cpu);
+
+		hrtimer_init(timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
+		timer->function = cons_timer_fn;
+	}
+	if (irq)
+		on_each_cpu(cons_timer_start, NULL, 1);
 	return 0;
 }
 
 static void __exit test_lg_cons_exit(void)
 {
 	unsigned int i;
+	int cpu;
 
+	for_each_possible_cpu(cpu)
+		hrtimer_cancel(per_cpu_ptr(&cons_timer, cpu));
 	for (i = 0; i < threads; i++)
 		if (!IS_ERR_OR_NULL(workers[i]))
 			kthread_stop(workers[i]);
