@@ -4,11 +4,12 @@
  *
  *   task_newtask	every new task (fork, clone, kernel threads, io_uring
  *			workers) starts in its parent's universe
- *   sched_process_exit	an exiting task moves if its stack allows
+ *   sched_process_exit	an exiting task moves if its stack allows; and
+ *			every exiting task is recorded until it is dead
+ *			(exits.c), transition or not
  *
- * They stay attached while livegraft is loaded and return at once outside
- * a transition: attaching rewrites the call sites, which is not worth
- * doing for every transition.
+ * They stay attached while livegraft is loaded: attaching rewrites the
+ * call sites, which is not worth doing for every transition.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -18,6 +19,7 @@
 #include <linux/tracepoint.h>
 
 #include "core.h"
+#include "exits.h"
 #include "hooks.h"
 #include "transition.h"
 #include "universe.h"
@@ -66,6 +68,8 @@ unlock:
 /* @task is current: do_exit() calls it for itself. */
 static void notrace lg_sched_process_exit(void *data, struct task_struct *task)
 {
+	/* Before it looks for a table: see lg_exits_pin(). */
+	lg_exits_record();
 	if (unlikely(rcu_access_pointer(lg_table)))
 		lg_transition_exiting();
 }
@@ -93,6 +97,9 @@ int lg_hooks_init(void)
 		       !tp_newtask ? "task_newtask" : "sched_process_exit");
 		return -ENOENT;
 	}
+	ret = lg_exits_init();
+	if (ret)
+		return ret;
 
 	ret = tracepoint_probe_register(tp_newtask, lg_task_newtask, NULL);
 	if (ret)
@@ -106,6 +113,7 @@ err_newtask:
 	tracepoint_probe_unregister(tp_newtask, lg_task_newtask, NULL);
 	tracepoint_synchronize_unregister();
 err:
+	lg_exits_exit();
 	pr_err("cannot attach to the task tracepoints (%d)\n", ret);
 	return ret;
 }
@@ -118,4 +126,5 @@ void lg_hooks_exit(void)
 	tracepoint_probe_unregister(tp_exit, lg_sched_process_exit, NULL);
 	tracepoint_probe_unregister(tp_newtask, lg_task_newtask, NULL);
 	tracepoint_synchronize_unregister();
+	lg_exits_exit();
 }

@@ -17,7 +17,9 @@
  *    there: on the way back to user space its kernel stack is empty, but
  *    io_uring and KVM run task_work in the middle of system calls, with
  *    anything below; running and blocked user tasks get one;
- *  - when it exits, after the same check of its own stack;
+ *  - when it exits, after the same check of its own stack; until it is
+ *    dead, the worker also checks it after it left the task list, where
+ *    it still runs the end of do_exit() (exits.c);
  *  - an idle task, while a work item the worker queued on its CPU runs:
  *    the idle task is then switched out in its idle loop;
  *  - a kthread at lg_task_safe();
@@ -49,6 +51,7 @@
 #include "arch.h"
 #include "check.h"
 #include "core.h"
+#include "exits.h"
 #include "ksyms.h"
 #include "redirect.h"
 #include "transition.h"
@@ -197,10 +200,10 @@ static void move_current(struct lg_universe_table *table, enum lg_moved_by how)
 /**
  * lg_transition_exiting() - the current task is exiting
  *
- * What is below do_exit() on its stack never runs again: it moves if the
- * rest of its stack allows. Otherwise the worker finds it again (a
- * zombie's stack is empty) or it leaves the task list: either way the
- * worker should look now.
+ * It gets an entry, if it has none, so that the worker still finds it
+ * once it has left the task list, until it is dead (exits.c). It moves if
+ * its stack allows; otherwise the worker looks at it again, and should do
+ * so now: it may be dead soon.
  */
 void lg_transition_exiting(void)
 {
@@ -208,6 +211,9 @@ void lg_transition_exiting(void)
 	struct lg_task_state *state;
 
 	rcu_read_lock();
+	table = rcu_dereference(lg_table);
+	if (table)
+		lg_universe_get(table, current, 0);
 	table = open_table();
 	if (table) {
 		move_current(table, LG_MOVED_EXIT);
@@ -358,6 +364,19 @@ static bool try_switch_task(struct lg_universe_table *table,
 	return false;
 }
 
+/*
+ * A task that left the task list while it was in the start universe: it
+ * still runs the end of do_exit(), where it may have a replaced function
+ * on its stack, until its stack is gone.
+ */
+static void switch_departed(struct lg_task_state *state, void *unmoved)
+{
+	struct lg_universe_table *table = rcu_dereference(lg_table);
+
+	if (!try_switch_task(table, state->task))
+		(*(unsigned int *)unmoved)++;
+}
+
 /* Idle tasks move while a work of ours runs on their CPU: queue them. */
 static unsigned int switch_idle_tasks(struct lg_universe_table *table)
 {
@@ -501,6 +520,7 @@ bool lg_try_complete_transition(void)
 			unmoved++;
 	}
 	rcu_read_unlock();
+	lg_universe_visit_departed(table, switch_departed, &unmoved);
 	/*
 	 * Every task is in the target, so is every parent of a new task: a
 	 * task that gets no entry at fork belongs there too. Only a fork
@@ -579,6 +599,12 @@ int lg_init_transition(struct lg_live_patch *patch, int state)
 	ret = lg_universe_create(!state, ++transition_gen);
 	if (ret)
 		goto err;
+	ret = lg_exits_pin(rcu_dereference_protected(lg_table,
+						     lockdep_is_held(&lg_mutex)));
+	if (ret) {
+		lg_universe_destroy();
+		goto err;
+	}
 	start_mono_ns = 0;
 
 	/*
@@ -739,8 +765,26 @@ static const char *reason_text(struct lg_task_state *state)
 	}
 }
 
+struct pending_buf {
+	char *buf;
+	size_t size;
+	ssize_t len;
+};
+
+static void format_departed(struct lg_task_state *state, void *arg)
+{
+	struct pending_buf *out = arg;
+
+	if (READ_ONCE(state->universe) == lg_target_state)
+		return;
+	out->len += scnprintf(out->buf + out->len, out->size - out->len,
+			      "%d %s: exiting, %s\n", task_pid_nr(state->task),
+			      state->task->comm, reason_text(state));
+}
+
 static ssize_t format_pending(char *buf, size_t size)
 {
+	struct pending_buf out = { .buf = buf, .size = size };
 	struct lg_universe_table *table;
 	struct task_struct *g, *task;
 	ssize_t len = 0;
@@ -757,6 +801,9 @@ static ssize_t format_pending(char *buf, size_t size)
 				 reason_text(lg_task_state_find(table, task)));
 	}
 	rcu_read_unlock();
+	out.len = len;
+	lg_universe_visit_departed(table, format_departed, &out);
+	len = out.len;
 	for_each_possible_cpu(cpu) {
 		task = lg_ksym.idle_task(cpu);
 		if (lg_table_universe(table, task) != lg_target_state)
@@ -771,7 +818,8 @@ static ssize_t format_pending(char *buf, size_t size)
  * lg_transition_pending() - sysfs <patch>/pending: one line per task not
  * yet in the target universe, "pid comm: reason", the reason being the
  * replaced function on its stack, "running", "unreliable stack" or "not
- * checked yet", after "kthread, " for kernel threads. Must hold lg_mutex.
+ * checked yet", after "kthread, " for kernel threads and "exiting, " for
+ * tasks that left the task list but still run. Must hold lg_mutex.
  */
 ssize_t lg_transition_pending(struct lg_live_patch *patch, char *buf)
 {

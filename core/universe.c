@@ -14,6 +14,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -55,18 +56,27 @@ static struct chunk *alloc_chunk(unsigned int size, gfp_t gfp)
 	return chunk;
 }
 
-/* Under table->lock, or before the table is published; @chunk has room. */
+/*
+ * Under table->lock, or before the table is published; @chunk has room.
+ * The entry holds a reference on its task: a task that left the task list
+ * stays where lg_universe_visit_departed() finds it, and no new task
+ * can take its address, and its entry, before the table goes.
+ */
 static struct lg_task_state *add_state(struct lg_universe_table *table,
 				       struct chunk *chunk,
 				       struct task_struct *task)
 {
-	struct lg_task_state *state = &chunk->states[chunk->used++];
+	unsigned int used = chunk->used;
+	struct lg_task_state *state = &chunk->states[used];
 
+	get_task_struct(task);
 	state->task = task;
 	state->universe = READ_ONCE(table->start);
 	/* Publishes the initialised entry: pairs with the lock-free lookup. */
 	hlist_add_head_rcu(&state->node,
 			   &table->buckets[hash_ptr(task, table->bits)]);
+	/* And to lg_universe_visit_departed(). */
+	smp_store_release(&chunk->used, used + 1);
 	return state;
 }
 
@@ -139,7 +149,7 @@ int lg_universe_reserve(void)
 	if (!chunk)
 		return -ENOMEM;
 	raw_spin_lock_irqsave(&table->lock, flags);
-	list_add_tail(&chunk->node, &table->chunks);
+	list_add_tail_rcu(&chunk->node, &table->chunks);
 	raw_spin_unlock_irqrestore(&table->lock, flags);
 	return 0;
 }
@@ -172,7 +182,7 @@ struct lg_task_state *lg_universe_get(struct lg_universe_table *table,
 			goto unlock;
 		chunk = list_last_entry(&table->chunks, struct chunk, node);
 		if (chunk->used == chunk->size && spare) {
-			list_add_tail(&spare->node, &table->chunks);
+			list_add_tail_rcu(&spare->node, &table->chunks);
 			chunk = spare;
 			spare = NULL;
 		}
@@ -194,6 +204,33 @@ unlock:
 }
 
 /**
+ * lg_universe_visit_departed() - each entry whose task has left the
+ * task list, so that no scan of that list finds it
+ * @table:	the current table
+ * @fn:		called with the entry, under rcu_read_lock()
+ * @arg:	for @fn
+ *
+ * Such a task may still be running the end of do_exit(). Must hold
+ * lg_mutex, under which no chunk is freed.
+ */
+void lg_universe_visit_departed(struct lg_universe_table *table,
+				lg_departed_fn fn, void *arg)
+{
+	struct chunk *chunk;
+	unsigned int i, used;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(chunk, &table->chunks, node) {
+		/* Pairs with smp_store_release() in add_state(). */
+		used = smp_load_acquire(&chunk->used);
+		for (i = 0; i < used; i++)
+			if (!pid_alive(chunk->states[i].task))
+				fn(&chunk->states[i], arg);
+	}
+	rcu_read_unlock();
+}
+
+/**
  * lg_universe_destroy() - free the table once nothing can read it
  *
  * The caller has cleared every func->transition and waited for the
@@ -206,11 +243,15 @@ void lg_universe_destroy(void)
 	struct lg_universe_table *table = rcu_dereference_protected(lg_table,
 						lockdep_is_held(&lg_mutex));
 	struct chunk *chunk, *tmp;
+	unsigned int i;
 
 	RCU_INIT_POINTER(lg_table, NULL);
 	synchronize_rcu();
 
-	list_for_each_entry_safe(chunk, tmp, &table->chunks, node)
+	list_for_each_entry_safe(chunk, tmp, &table->chunks, node) {
+		for (i = 0; i < chunk->used; i++)
+			put_task_struct(chunk->states[i].task);
 		kvfree(chunk);
+	}
 	kvfree(table);
 }

@@ -5,7 +5,7 @@
  *
  * No task_struct field is ours, so the state lives in a hash table keyed
  * by task, allocated when a transition starts and freed when it ends. A
- * task without an entry is in the universe the transition started from.
+ * task without an entry is in the table's start universe.
  * Lookups are lock-free (the ftrace handler makes them, NMI included) and
  * made only for the current task; entries are added under a raw spinlock
  * and never removed before the whole table goes.
@@ -32,7 +32,7 @@ enum lg_block_reason {
 /**
  * struct lg_task_state - one task's universe
  * @node:	in the table's bucket
- * @task:	the task; compared, never dereferenced through the table
+ * @task:	the task, referenced until the table goes
  * @universe:	LG_UNPATCHED or LG_PATCHED
  * @reason:	why it has not moved, from the last attempt
  * @blocker:	with LG_BLOCK_FUNCTION, the function on its stack
@@ -130,5 +130,8 @@ int lg_universe_reserve(void);
 /* Any context; @gfp 0 never allocates. */
 struct lg_task_state *lg_universe_get(struct lg_universe_table *table,
 				      struct task_struct *task, gfp_t gfp);
+typedef void (*lg_departed_fn)(struct lg_task_state *state, void *arg);
+void lg_universe_visit_departed(struct lg_universe_table *table,
+				lg_departed_fn fn, void *arg);
 
 #endif /* _LIVEGRAFT_UNIVERSE_H */

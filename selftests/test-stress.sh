@@ -75,8 +75,10 @@ test_consistency() {
 # and shows no outer. A running task must not be judged by that stack, only
 # once it is off its CPU.
 test_running_tasks() {
-	# Few tasks: a kthread often runs on a CPU of its own, inside outer.
-	READERS=0 start_load threads=2 busy=1
+	# One kthread: it runs on a CPU of its own, inside outer most of the
+	# time, while the worker runs on the other. (Two would nap together,
+	# their timers coalesced, and leave the CPUs only when both nap.)
+	READERS=0 start_load threads=1 busy=1
 	patch_cycles
 	stop_load
 	[ "$(cons_counter new)" -gt 0 ] || die "no call ran the new code"
@@ -178,6 +180,21 @@ test_handler_window() {
 	assert_eq "calls that mixed old and new code" 0 "$mixed"
 }
 
+# Kthreads that exit at once, one after the other: each reaps itself in
+# exit_notify(), leaving the task list, then runs the rest of do_exit().
+# The timers call outer only on such a task, and spin 20 ms inside it. The
+# transition must wait for that task: a task off the task list is still
+# checked until it is dead, and one that was already exiting when the
+# transition started gets an entry too, or completing the transition
+# moves it in the middle of the call.
+test_departed_task() {
+	READERS=0 start_load threads=0 irq=1 departed=1
+	CYCLES=$((CYCLES * 4)) patch_cycles
+	stop_load
+	[ "$(cons_counter departed)" -gt 0 ] ||
+		die "the timers never ran on a task off the task list"
+}
+
 # New tasks that get no universe entry at fork (out of memory, forced
 # here) are in the table's default universe: the start until the final
 # scan, the target after it. Before that flip, a reader forked between the
@@ -195,6 +212,7 @@ test_fork_without_entry() {
 run_test "no task mixes universes under stress" test_consistency
 run_test "a task running in a replaced function is not judged by its stack" test_running_tasks
 run_test "an interrupt on an idle CPU inside a replaced function does not move it" test_idle_interrupted
+run_test "an exiting task off the task list inside a replaced function holds the transition" test_departed_task
 run_test "tasks forked without an entry mix nothing" test_fork_without_entry
 run_test "task_work run inside a replaced function does not move" test_task_work_mid_call
 run_test "reversals under load mix nothing" test_reversals

@@ -16,16 +16,22 @@
  * livegraft's own task_work then runs with outer on the stack. With
  * "irq", a timer on each CPU calls outer in hard interrupt context, every
  * 6 ms, spinning 3 ms between the two calls of inner: on an idle CPU it
- * runs on the idle task, in the middle of its idle loop.
+ * runs on the idle task, in the middle of its idle loop. With
+ * "departed" as well, a kthread keeps starting kthreads that exit at once,
+ * and the timers call outer only on a task that has left the task list
+ * but still runs (an exiting kthread reaps itself before the end of
+ * do_exit()), spinning 20 ms there.
  *
- * /proc/test_lg_cons reads "old <n> new <n> mixed <n> tw <n> idle <n>",
- * tw being how many times task_work ran inside outer, idle how many calls
- * of outer the timers made on an idle task.
+ * /proc/test_lg_cons reads "old <n> new <n> mixed <n> tw <n> idle <n>
+ * departed <n>", tw being how many times task_work ran inside outer, idle
+ * and departed how many calls of outer the timers made on an idle task
+ * and on a task off the task list.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
@@ -58,8 +64,14 @@ static bool irq;
 module_param(irq, bool, 0444);
 MODULE_PARM_DESC(irq, "a timer on each CPU calls outer in interrupt context");
 
+static bool departed;
+module_param(departed, bool, 0444);
+MODULE_PARM_DESC(departed, "with irq: outer on exiting tasks off the task list only");
+
 static void (*task_work_run_fn)(void);
 static atomic_t calls_old, calls_new, calls_mixed, calls_tw, calls_idle;
+static atomic_t calls_departed;
+static struct task_struct *spawner;
 static DEFINE_PER_CPU(struct hrtimer, cons_timer);
 static struct task_struct *workers[8];
 static int old_version = TEST_LG_CONS_OLD;
@@ -72,12 +84,17 @@ static int old_version = TEST_LG_CONS_OLD;
  */
 void test_lg_cons_record(int expected, int a, int b)
 {
-	if (a != expected || b != expected)
-		atomic_inc(&calls_mixed);
-	else if (expected == TEST_LG_CONS_NEW)
-		atomic_inc(&calls_new);
-	else
-		atomic_inc(&calls_old);
+	if (a == expected && b == expected) {
+		atomic_inc(expected == TEST_LG_CONS_NEW ? &calls_new : &calls_old);
+		return;
+	}
+	atomic_inc(&calls_mixed);
+	/* Who mixed, for the transcript. */
+	pr_warn_ratelimited("mixed %d %d %d: %s/%d%s%s%s\n", expected, a, b,
+			    current->comm, task_pid_nr(current),
+			    in_hardirq() ? " in an interrupt" : "",
+			    is_idle_task(current) ? " idle" : "",
+			    current->flags & PF_EXITING ? " exiting" : "");
 }
 EXPORT_SYMBOL_GPL(test_lg_cons_record);
 
@@ -100,7 +117,7 @@ void test_lg_cons_wait(void)
 	if (busy || in_hardirq()) {
 		/* Not switched out: the task stays on its CPU, inside outer. */
 		preempt_disable();
-		mdelay(in_hardirq() ? 3 : 2);
+		mdelay(!in_hardirq() ? 2 : departed ? 20 : 3);
 		preempt_enable();
 		return;
 	}
@@ -167,28 +184,70 @@ static int cons_thread(void *data)
 
 static enum hrtimer_restart cons_timer_fn(struct hrtimer *timer)
 {
-	if (is_idle_task(current))
-		atomic_inc(&calls_idle);
-	test_lg_cons_outer();
-	hrtimer_forward_now(timer, ms_to_ktime(6));
+	if (!departed) {
+		if (is_idle_task(current))
+			atomic_inc(&calls_idle);
+		test_lg_cons_outer();
+		hrtimer_forward_now(timer, ms_to_ktime(6));
+		return HRTIMER_RESTART;
+	}
+	if ((current->flags & PF_EXITING) && !pid_alive(current)) {
+		atomic_inc(&calls_departed);
+		test_lg_cons_outer();
+	}
+	hrtimer_forward_now(timer, ms_to_ktime(1));
 	return HRTIMER_RESTART;
 }
 
-/* On each CPU: a pinned timer stays on the CPU that started it. */
+static DECLARE_COMPLETION(short_done);
+
+/* Does not return here: the module may go before the kthread is gone. */
+static int short_thread(void *data)
+{
+	kthread_complete_and_exit(&short_done, 0);
+}
+
+/*
+ * Kthreads reap themselves in exit_notify(), then run the rest of
+ * do_exit(). One at a time, so that the last one has left this module's
+ * code when the spawner stops.
+ */
+static int spawner_thread(void *data)
+{
+	struct task_struct *t;
+
+	while (!kthread_should_stop()) {
+		reinit_completion(&short_done);
+		t = kthread_run(short_thread, NULL, "test_lg_short");
+		if (IS_ERR(t)) {
+			msleep(20);
+			continue;
+		}
+		wait_for_completion(&short_done);
+	}
+	return 0;
+}
+
+/*
+ * On each CPU: a pinned timer stays on the CPU that started it. Odd CPUs
+ * spin while even ones do not, so that whatever runs on one CPU finds the
+ * other inside outer more often than not.
+ */
 static void cons_timer_start(void *unused)
 {
 	struct hrtimer *timer = this_cpu_ptr(&cons_timer);
+	unsigned int phase = smp_processor_id() & 1 ? 3 : 0;
 
-	hrtimer_start(timer, ms_to_ktime(6), HRTIMER_MODE_REL_PINNED);
+	hrtimer_start(timer, ms_to_ktime(6 + phase), HRTIMER_MODE_REL_PINNED);
 }
 
 static int cons_show(struct seq_file *m, void *v)
 {
 	test_lg_cons_outer();
-	seq_printf(m, "old %d new %d mixed %d tw %d idle %d\n",
+	seq_printf(m, "old %d new %d mixed %d tw %d idle %d departed %d\n",
 		   atomic_read(&calls_old), atomic_read(&calls_new),
 		   atomic_read(&calls_mixed), atomic_read(&calls_tw),
-		   atomic_read(&calls_idle));
+		   atomic_read(&calls_idle), atomic_read(&calls_departed));
 	return 0;
 }
 
@@ -216,6 +275,8 @@ static int __init test_lg_cons_init(void)
 	}
 	if (irq)
 		on_each_cpu(cons_timer_start, NULL, 1);
+	if (irq && departed)
+		spawner = kthread_run(spawner_thread, NULL, "test_lg_spawner");
 	return 0;
 }
 
@@ -224,6 +285,8 @@ static void __exit test_lg_cons_exit(void)
 	unsigned int i;
 	int cpu;
 
+	if (!IS_ERR_OR_NULL(spawner))
+		kthread_stop(spawner);
 	for_each_possible_cpu(cpu)
 		hrtimer_cancel(per_cpu_ptr(&cons_timer, cpu));
 	for (i = 0; i < threads; i++)
