@@ -57,9 +57,12 @@ mutation stacking-ignores-below core/check.c \
 mutation no-fentry-return-site core/check.c \
 	's/(if \(lg_target_state == LG_UNPATCHED\) \{\n)\s+add_blocking\(ranges, func->old_addr,\s+LG_ARCH_FENTRY_RET_MAX \+ 1, name\);\n/$1/' \
 	test-stress.sh x86_64
+# On x86_64 the mutant is the same program: ORC's __unwind_start() refuses
+# a task running on another CPU itself (task_on_another_cpu()); arm64's
+# frame-record walker is livegraft's own and trusts the check it removes.
 mutation running-task-checked core/transition.c \
 	's/if \(READ_ONCE\(task->on_cpu\) && task != current\) \{/if (0) {/' \
-	test-stress.sh
+	test-stress.sh arm64
 mutation task-work-moves-unchecked core/transition.c \
 	's/ret = lg_check_stack\(current, &blocker\);/ret = 0;/' \
 	test-stress.sh
@@ -81,6 +84,16 @@ mutation unbounded-pokes core/transition.c \
 mutation idle-moved-unchecked core/transition.c \
 	's/queue_work_on\(cpu, lg_wq, per_cpu_ptr\(idle_kick, cpu\)\);\n\t\tunmoved\+\+;/move_task(table, idle, LG_MOVED_IDLE);/' \
 	"test-transition.sh test-stress.sh"
+mutation idle-without-entry core/universe.c \
+	's/for_each_possible_cpu\(cpu\)\n\t\tadd_state\(table, chunk, lg_ksym.idle_task\(cpu\)\);//' \
+	test-stress.sh
+# Tasks that left the task list but still run the end of do_exit().
+mutation departed-not-checked core/transition.c \
+	's/\tlg_universe_visit_departed\(table, switch_departed, &unmoved\);\n//' \
+	test-stress.sh
+mutation exits-not-pinned core/exits.c \
+	's/(int lg_exits_pin\(struct lg_universe_table \*table\)\n\{\n(?:.*\n){4})/$1\n\treturn 0;/' \
+	test-stress.sh
 mutation no-lg-task-safe core/transition.c \
 	's/(void lg_task_safe\(void\)\n\{\n)/$1\treturn;\n/' \
 	"test-transition.sh"
@@ -108,6 +121,9 @@ mutation zombie-unreliable arch/arm64/stack.c \
 
 work=$(mktemp -d /tmp/livegraft-mutate.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# The tree as it is now, so that it may change while the mutants run.
+mkdir "$work/tree"
+(cd "$top" && git ls-files -z | xargs -0 cp --parents -t "$work/tree")
 passed=0 failed=0
 results=()
 
@@ -116,8 +132,7 @@ run_one()
 {
 	local i=$1 arch=$2 name=${names[$1]} dir out log caught
 	dir=$work/$name-$arch
-	mkdir -p "$dir"
-	(cd "$top" && git ls-files -z | xargs -0 cp --parents -t "$dir")
+	cp -a "$work/tree" "$dir"
 	if ! perl -0777 -i -e '$n = 0; while (<>) { $n = '"${substs[$i]}"'; print; } exit($n == 1 ? 0 : 1)' "$dir/${files[$i]}" 2>/dev/null; then
 		echo "STALE     $name ($arch): the substitution does not match ${files[$i]} once"
 		return 1
