@@ -35,7 +35,7 @@ static void notrace lg_task_newtask(void *data, struct task_struct *task,
 				    unsigned long clone_flags)
 {
 	struct lg_universe_table *table;
-	struct lg_task_state *state;
+	struct lg_task_state *state = NULL;
 	int universe;
 
 	if (likely(!rcu_access_pointer(lg_table)))
@@ -44,23 +44,17 @@ static void notrace lg_task_newtask(void *data, struct task_struct *task,
 	table = rcu_dereference(lg_table);
 	if (!table)
 		goto unlock;
-	if (unlikely(READ_ONCE(fault_fork_no_entry)))
-		goto unlock;
 	universe = lg_table_universe(table, current);
+	if (likely(!READ_ONCE(fault_fork_no_entry)))
+		state = lg_universe_fork(table, task, universe, GFP_ATOMIC);
 	/*
 	 * With no entry, even after an atomic allocation, the child is in
-	 * the table's start universe: its parent's until the worker's final
-	 * scan, the target after it (transition.c).
+	 * the table's start universe. The worker flips that to the target
+	 * only after a scan during which no such fork of a task outside the
+	 * target happened (transition.c).
 	 */
-	state = lg_universe_get(table, task, GFP_ATOMIC);
-	if (state) {
-		state->reason = LG_BLOCK_UNCHECKED;
-		state->work_queued = false;
-		state->signaled = 0;
-		/* The worker's count of unmoved tasks does not include it. */
-		state->uncounted = true;
-		WRITE_ONCE(state->universe, universe);
-	}
+	if (!state && universe != READ_ONCE(lg_target_state))
+		atomic_inc(&table->lost_forks);
 unlock:
 	rcu_read_unlock();
 }

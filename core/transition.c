@@ -502,6 +502,7 @@ bool lg_try_complete_transition(void)
 	struct lg_universe_table *table;
 	struct task_struct *g, *task;
 	unsigned int unmoved = 0, tasks = 0;
+	int lost_forks;
 
 	lockdep_assert_held(&lg_mutex);
 	table = rcu_dereference_protected(lg_table, lockdep_is_held(&lg_mutex));
@@ -513,6 +514,7 @@ bool lg_try_complete_transition(void)
 	 * below and moving before the scan ends is not lost.
 	 */
 	atomic_set(&lg_unmoved, 0);
+	lost_forks = atomic_read(&table->lost_forks);
 	rcu_read_lock();
 	for_each_process_thread(g, task) {
 		tasks++;
@@ -522,10 +524,15 @@ bool lg_try_complete_transition(void)
 	rcu_read_unlock();
 	lg_universe_visit_departed(table, switch_departed, &unmoved);
 	/*
+	 * A child that got no entry at fork while its parent was outside
+	 * the target runs in the start universe; the scan may have missed
+	 * it if it began before that fork: look again.
+	 */
+	if (atomic_read(&table->lost_forks) != lost_forks)
+		unmoved++;
+	/*
 	 * Every task is in the target, so is every parent of a new task: a
-	 * task that gets no entry at fork belongs there too. Only a fork
-	 * since the scan passed its parent and before this, whose atomic
-	 * allocation failed too, ran in the other universe.
+	 * task that gets no entry at fork belongs there too.
 	 */
 	if (!unmoved)
 		WRITE_ONCE(table->start, lg_target_state);

@@ -64,14 +64,16 @@ static struct chunk *alloc_chunk(unsigned int size, gfp_t gfp)
  */
 static struct lg_task_state *add_state(struct lg_universe_table *table,
 				       struct chunk *chunk,
-				       struct task_struct *task)
+				       struct task_struct *task, int universe,
+				       bool uncounted)
 {
 	unsigned int used = chunk->used;
 	struct lg_task_state *state = &chunk->states[used];
 
 	get_task_struct(task);
 	state->task = task;
-	state->universe = READ_ONCE(table->start);
+	state->universe = universe;
+	state->uncounted = uncounted;
 	/* Publishes the initialised entry: pairs with the lock-free lookup. */
 	hlist_add_head_rcu(&state->node,
 			   &table->buckets[hash_ptr(task, table->bits)]);
@@ -118,7 +120,7 @@ int lg_universe_create(int start, unsigned long gen)
 	 * call of a replaced function. count_threads() made room for it.
 	 */
 	for_each_possible_cpu(cpu)
-		add_state(table, chunk, lg_ksym.idle_task(cpu));
+		add_state(table, chunk, lg_ksym.idle_task(cpu), start, false);
 
 	rcu_assign_pointer(lg_table, table);
 	return 0;
@@ -154,17 +156,10 @@ int lg_universe_reserve(void)
 	return 0;
 }
 
-/**
- * lg_universe_get() - a task's entry, added in the start universe if new
- * @table:	the current table
- * @task:	the task
- * @gfp:	for a new chunk when the last one is full; 0: never allocate
- *
- * Any context that @gfp allows. Return: the entry, or NULL when no free
- * entry is left.
- */
-struct lg_task_state *lg_universe_get(struct lg_universe_table *table,
-				      struct task_struct *task, gfp_t gfp)
+/* @universe: of a new entry, or -1 for the table's start universe. */
+static struct lg_task_state *get_state(struct lg_universe_table *table,
+				       struct task_struct *task, gfp_t gfp,
+				       int universe)
 {
 	struct lg_task_state *state;
 	struct chunk *chunk, *spare = NULL;
@@ -196,11 +191,49 @@ struct lg_task_state *lg_universe_get(struct lg_universe_table *table,
 		if (!spare)
 			return NULL;
 	}
-	state = add_state(table, chunk, task);
+	/* A new task is not counted in lg_unmoved by the last scan. */
+	state = add_state(table, chunk, task,
+			  universe < 0 ? READ_ONCE(table->start) : universe,
+			  universe >= 0);
 unlock:
 	raw_spin_unlock_irqrestore(&table->lock, flags);
 	kvfree(spare);
 	return state;
+}
+
+/**
+ * lg_universe_get() - a task's entry, added in the start universe if new
+ * @table:	the current table
+ * @task:	the task
+ * @gfp:	for a new chunk when the last one is full; 0: never allocate
+ *
+ * Any context that @gfp allows. Return: the entry, or NULL when no free
+ * entry is left.
+ */
+struct lg_task_state *lg_universe_get(struct lg_universe_table *table,
+				      struct task_struct *task, gfp_t gfp)
+{
+	return get_state(table, task, gfp, -1);
+}
+
+/**
+ * lg_universe_fork() - a new task's entry, added in its parent's universe
+ * @table:	the current table
+ * @task:	the new task, which has not run yet
+ * @universe:	its parent's universe
+ * @gfp:	as for lg_universe_get()
+ *
+ * The new task is on the task list before its fork hook runs: an entry
+ * that a scan made for it meanwhile stays as the scan left it, moved or
+ * not, for any universe suits a task that has not run.
+ *
+ * Return: the entry, or NULL when no free entry is left.
+ */
+struct lg_task_state *lg_universe_fork(struct lg_universe_table *table,
+				       struct task_struct *task, int universe,
+				       gfp_t gfp)
+{
+	return get_state(table, task, gfp, universe);
 }
 
 /**

@@ -58,6 +58,8 @@ struct lg_task_state {
  * @open:	tasks may move: every function is redirected and every
  *		pre-callback has run; closed while the target flips
  * @epoch:	counts the directions the transition took (reversals + 1)
+ * @lost_forks:	forks by tasks not yet in the target whose child got no
+ *		entry: the start universe must not flip under such a child
  * @lock:	serialises adding entries; the innermost lock of livegraft,
  *		taken under the scheduler's locks (task_call_func)
  * @chunks:	the entries' memory
@@ -69,6 +71,7 @@ struct lg_universe_table {
 	int start;
 	bool open;
 	unsigned int epoch;
+	atomic_t lost_forks;
 	raw_spinlock_t lock;
 	struct list_head chunks;
 	unsigned int bits;
@@ -131,6 +134,9 @@ int lg_universe_reserve(void);
 struct lg_task_state *lg_universe_get(struct lg_universe_table *table,
 				      struct task_struct *task, gfp_t gfp);
 typedef void (*lg_departed_fn)(struct lg_task_state *state, void *arg);
+struct lg_task_state *lg_universe_fork(struct lg_universe_table *table,
+				       struct task_struct *task, int universe,
+				       gfp_t gfp);
 void lg_universe_visit_departed(struct lg_universe_table *table,
 				lg_departed_fn fn, void *arg);
 

@@ -92,6 +92,10 @@ step "harness: a scenario that never ends fails, the rest runs" \
 step "harness: a script that never reports fails the run" \
 	harness_kselftest_catches "$1" "FAIL: test-missing.sh never reported" \
 	LG_TESTS="test-core.sh test-missing.sh"
+step "harness: a scenario that never runs fails the run" \
+	harness_kselftest_catches "$1" \
+	"FAIL: test-core.sh: refuse to load without kallsyms_lookup_name: never reported" \
+	LG_FAULT=stop-early
 step "user patch module: make extmod, make vm-run" user_patch_module "$1"
 # A short run of the benchmark, to prove it works; its figures mean little.
 step "benchmark runs" env CALLS=10000 RUNS=1 scripts/bench.sh "$1" "$kver" >/dev/null

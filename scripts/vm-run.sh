@@ -35,7 +35,8 @@ LG_TESTS=${LG_TESTS:-}
 # The guest's limit for one scenario, in seconds (functions.sh's default).
 LG_SCENARIO_TIMEOUT=${LG_SCENARIO_TIMEOUT:-}
 # For make check's tests of this harness only: "leftover" leaves livegraft
-# loaded after the collection, "hang" adds a scenario that never ends.
+# loaded after the collection, "hang" adds a scenario that never ends,
+# "stop-early" ends each script after its first scenario.
 LG_FAULT=${LG_FAULT:-}
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -76,6 +77,13 @@ tag="$arch-$kver"
 work=$build/vm
 log=$work/console.log
 token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+
+# expected_scripts() - TEST_PROGS of the collection's Makefile
+expected_scripts()
+{
+	sed -n '/^TEST_PROGS :=/,/[^\\]$/p' "$top/selftests/Makefile" |
+		sed 's/^TEST_PROGS :=//; s/\\$//' | tr -s ' \t' '\n' | grep .
+}
 
 pp() { printf '[%s] %s\n' "$tag" "$*" >&2; }
 
@@ -123,6 +131,7 @@ stage_initramfs()
 	printf '%s\n' "$token" >"$root/etc/lg-token"
 	printf '%s\n' "$cmd" >"$root/etc/lg-cmd"
 	printf '%s\n' "$tests" >"$root/etc/lg-tests"
+	[ "$mode" != kselftest ] || printf '%s\n' ${LG_TESTS:-$(expected_scripts)} >"$root/etc/lg-scripts"
 	printf '%s\n' "$LG_SCENARIO_TIMEOUT" >"$root/etc/lg-scenario-timeout"
 	printf '%s\n' "$LG_FAULT" >"$root/etc/lg-fault"
 
@@ -211,11 +220,28 @@ verdict()
 	fi
 }
 
-# expected_scripts() - TEST_PROGS of the collection's Makefile
-expected_scripts()
+# unreported_scenarios() - "script: scenario" for each scenario that the
+# guest listed (LIVEGRAFT-SCENARIO lines) and that has no TEST line
+unreported_scenarios()
 {
-	sed -n '/^TEST_PROGS :=/,/[^\\]$/p' "$top/selftests/Makefile" |
-		sed 's/^TEST_PROGS :=//; s/\\$//' | tr -s ' \t' '\n' | grep .
+	awk '
+		/^LIVEGRAFT-SCENARIO / {
+			line = substr($0, 20)
+			script = line
+			sub(/: .*/, "", script)
+			listed[substr(line, length(script) + 3)] = script
+			next
+		}
+		/^# TEST: / {
+			name = substr($0, 9)
+			sub(/ \.\.\. (ok|not ok|SKIP).*$/, "", name)
+			reported[name] = 1
+		}
+		END {
+			for (name in listed)
+				if (!(name in reported))
+					print listed[name] ": " name
+		}' "$log"
 }
 
 # count_results() - tally the scenarios the collection reported. A script
@@ -234,12 +260,21 @@ count_results()
 		/^ok [0-9]+ / { bad = 0 }
 		END { print n + 0 }' "$log")
 	failed=$((failed + extra_fail + ${kernel_error:-0}))
-	# Every script of the collection (or of LG_TESTS) must have reported.
+	# Every script of the collection (or of LG_TESTS) must have reported,
+	# and every scenario it listed before the collection ran.
 	for t in ${LG_TESTS:-$(expected_scripts)}; do
+		grep -aqF "LIVEGRAFT-SCENARIO $t: " "$log" || {
+			pp "FAIL: $t listed no scenario"
+			failed=$((failed + 1))
+		}
 		grep -aqE "^(not )?ok [0-9]+ selftests: livegraft: $t( |\$)" "$log" && continue
 		pp "FAIL: $t never reported a result"
 		failed=$((failed + 1))
 	done
+	while IFS= read -r missing; do
+		pp "FAIL: $missing: never reported"
+		failed=$((failed + 1))
+	done < <(unreported_scenarios)
 	# The guest's own checks after the collection: leftovers, taint.
 	if [ -z "${kernel_error:-}" ] && [ "$guest_rc" != 0 ]; then
 		pp "FAIL: the guest found leftovers after the collection (see $log)"

@@ -270,6 +270,10 @@ run_test() {
 		echo "TEST: $1 ... not ok"
 		lg_failed=$((lg_failed + 1))
 	fi
+	# make check proves that a script that stops early fails the run.
+	if grep -qsx stop-early /etc/lg-fault; then
+		exit 0
+	fi
 }
 
 # finish() - the script's exit status for the kselftest runner
@@ -283,5 +287,13 @@ finish() {
 	exit 0
 }
 
-[ "$(id -u)" -eq 0 ] || { echo "must be run as root" >&2; exit $ksft_skip; }
-LG_TMP=$(mktemp -d /tmp/livegraft-test.XXXXXX)
+# LG_LIST=1: print the names of the script's scenarios, one per line, and
+# run none. The guest lists every script before running the collection, so
+# that a scenario that never reports (a script that stops early) fails.
+if [ -n "${LG_LIST:-}" ]; then
+	run_test() { echo "$1"; }
+	finish() { exit 0; }
+else
+	[ "$(id -u)" -eq 0 ] || { echo "must be run as root" >&2; exit $ksft_skip; }
+	LG_TMP=$(mktemp -d /tmp/livegraft-test.XXXXXX)
+fi

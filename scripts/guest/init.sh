@@ -38,8 +38,14 @@ run_work() {
 		step "running the kselftest collection on $(uname -r) $(uname -m)"
 		t=$(cat /etc/lg-scenario-timeout)
 		[ -n "$t" ] && export LG_SCENARIO_TIMEOUT="$t"
+		cd /kselftest || return
+		# What must report: the host checks every scenario listed here.
+		for script in $(cat /etc/lg-scripts); do
+			LG_LIST=1 sh "livegraft/$script" |
+				sed "s|^|LIVEGRAFT-SCENARIO $script: |"
+		done
 		# shellcheck disable=SC2046 # LG_TESTS: "-t livegraft:test-x.sh ..."
-		cd /kselftest && ./run_kselftest.sh $(cat /etc/lg-tests)
+		./run_kselftest.sh $(cat /etc/lg-tests)
 		# make check proves that a leftover fails the run.
 		grep -qx leftover /etc/lg-fault &&
 			insmod "/lib/modules/$(uname -r)/extra/livegraft.ko"

@@ -149,14 +149,15 @@ static noinline void test_lg_cons_outer(void)
 }
 
 /*
- * The nap of a busy kthread, 2 KiB below its loop: then outer, called
- * from the same loop and never switched out, writes only above the frames
- * the nap left. Read while the kthread runs outer, the stack it had when
- * it last slept looks whole, and shows no outer.
+ * The nap of a busy kthread, 4 KiB below its loop, its first frame record
+ * 2 KiB down: outer, called from the same loop and never switched out,
+ * writes only above the frames the nap left (ftrace's saved registers and
+ * an interrupt's included). Read while the kthread runs outer, the stack
+ * it had when it last slept looks whole, and shows no outer.
  */
 static noinline void cons_deep_nap(unsigned int depth)
 {
-	char pad[1024];
+	char pad[1900];
 
 	pad[0] = depth;
 	barrier_data(pad);
