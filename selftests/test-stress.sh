@@ -69,16 +69,17 @@ test_consistency() {
 	[ "$(cons_counter new)" -gt 0 ] || die "no call ran the new code"
 }
 
-# Outer spins on the CPU between its two calls of inner, preemption off,
-# and the kthreads nap between calls below deep stack frames: read while
-# a kthread runs outer, the stack it left when it last slept looks whole
-# and shows no outer. A running task must not be judged by that stack, only
-# once it is off its CPU.
+# Outer spins on the CPU between its two calls of inner, preemption off.
+# A running task must not be judged by the stack it had when it last left
+# its CPU, only once it is off its CPU again: new threads call outer as
+# the first thing they ever run, and the context fork gave them reads as
+# an empty stack. (A task that slept before is safe by luck: the code that
+# runs after it wakes overwrites the frames a walk starts from.)
 test_running_tasks() {
 	# One kthread: it runs on a CPU of its own, inside outer most of the
 	# time, while the worker runs on the other. (Two would nap together,
 	# their timers coalesced, and leave the CPUs only when both nap.)
-	READERS=0 start_load threads=1 busy=1
+	READERS=0 start_load threads=1 busy=1 newborn=1
 	patch_cycles
 	stop_load
 	[ "$(cons_counter new)" -gt 0 ] || die "no call ran the new code"

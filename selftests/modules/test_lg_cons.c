@@ -26,6 +26,12 @@
  * departed <n>", tw being how many times task_work ran inside outer, idle
  * and departed how many calls of outer the timers made on an idle task
  * and on a task off the task list.
+ *
+ * With "newborn" (and busy), a kthread keeps starting threads that call
+ * outer as the first thing they ever run, never switched out before
+ * (user_mode_thread(): they run from ret_from_fork() straight away):
+ * their saved context is still the one fork gave them, which a walk
+ * reads as an empty stack.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -68,10 +74,17 @@ static bool departed;
 module_param(departed, bool, 0444);
 MODULE_PARM_DESC(departed, "with irq: outer on exiting tasks off the task list only");
 
+static bool newborn;
+module_param(newborn, bool, 0444);
+MODULE_PARM_DESC(newborn, "with busy: new threads call outer on their first run");
+
 static void (*task_work_run_fn)(void);
+static typeof(do_exit) *do_exit_fn;
+/* The same in 6.1 and 6.12, unlike kernel_thread(). */
+static typeof(user_mode_thread) *user_mode_thread_fn;
 static atomic_t calls_old, calls_new, calls_mixed, calls_tw, calls_idle;
 static atomic_t calls_departed;
-static struct task_struct *spawner;
+static struct task_struct *spawner, *newborn_spawner;
 static DEFINE_PER_CPU(struct hrtimer, cons_timer);
 static struct task_struct *workers[8];
 static int old_version = TEST_LG_CONS_OLD;
@@ -242,6 +255,37 @@ static void cons_timer_start(void *unused)
 	hrtimer_start(timer, ms_to_ktime(6 + phase), HRTIMER_MODE_REL_PINNED);
 }
 
+static DECLARE_COMPLETION(newborn_done);
+
+/*
+ * Straight from ret_from_fork(): it leaves through do_exit(), since
+ * returning would take it to user space.
+ */
+static int newborn_thread(void *data)
+{
+	preempt_disable();
+	test_lg_cons_outer();
+	preempt_enable();
+	complete(&newborn_done);
+	do_exit_fn(0);
+	return 0;
+}
+
+/* Its children reap themselves: a kthread ignores SIGCHLD. */
+static int newborn_spawner_thread(void *data)
+{
+	while (!kthread_should_stop()) {
+		reinit_completion(&newborn_done);
+		if (user_mode_thread_fn(newborn_thread, NULL,
+					CLONE_FS | CLONE_FILES | SIGCHLD) < 0) {
+			msleep(20);
+			continue;
+		}
+		wait_for_completion(&newborn_done);
+	}
+	return 0;
+}
+
 static int cons_show(struct seq_file *m, void *v)
 {
 	test_lg_cons_outer();
@@ -263,6 +307,14 @@ static int __init test_lg_cons_init(void)
 	if (ret)
 		return ret;
 	task_work_run_fn = (void *)addr;
+	ret = lg_lookup_symbol(NULL, "user_mode_thread", 0, &addr);
+	if (ret)
+		return ret;
+	user_mode_thread_fn = (void *)addr;
+	ret = lg_lookup_symbol(NULL, "do_exit", 0, &addr);
+	if (ret)
+		return ret;
+	do_exit_fn = (void *)addr;
 	threads = min_t(unsigned int, threads, ARRAY_SIZE(workers));
 	if (!proc_create_single("test_lg_cons", 0444, NULL, cons_show))
 		return -ENOMEM;
@@ -278,6 +330,9 @@ static int __init test_lg_cons_init(void)
 		on_each_cpu(cons_timer_start, NULL, 1);
 	if (irq && departed)
 		spawner = kthread_run(spawner_thread, NULL, "test_lg_spawner");
+	if (busy && newborn)
+		newborn_spawner = kthread_run(newborn_spawner_thread, NULL,
+					      "test_lg_newborns");
 	return 0;
 }
 
@@ -288,6 +343,11 @@ static void __exit test_lg_cons_exit(void)
 
 	if (!IS_ERR_OR_NULL(spawner))
 		kthread_stop(spawner);
+	if (!IS_ERR_OR_NULL(newborn_spawner)) {
+		kthread_stop(newborn_spawner);
+		/* The last newborn may still be on its way out of our code. */
+		synchronize_rcu_tasks();
+	}
 	for_each_possible_cpu(cpu)
 		hrtimer_cancel(per_cpu_ptr(&cons_timer, cpu));
 	for (i = 0; i < threads; i++)
