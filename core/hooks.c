@@ -49,12 +49,10 @@ static void notrace lg_task_newtask(void *data, struct task_struct *task,
 		state = lg_universe_fork(table, task, universe, GFP_ATOMIC);
 	/*
 	 * With no entry, even after an atomic allocation, the child is in
-	 * the table's start universe. The worker flips that to the target
-	 * only after a scan during which no such fork of a task outside the
-	 * target happened (transition.c).
+	 * the table's start universe, which must not flip under it.
 	 */
-	if (!state && universe != READ_ONCE(lg_target_state))
-		atomic_inc(&table->lost_forks);
+	if (!state)
+		lg_universe_lost_fork(table, READ_ONCE(lg_target_state));
 unlock:
 	rcu_read_unlock();
 }
@@ -101,6 +99,7 @@ int lg_hooks_init(void)
 	ret = tracepoint_probe_register(tp_exit, lg_sched_process_exit, NULL);
 	if (ret)
 		goto err_newtask;
+	lg_exits_catch_up();
 	return 0;
 
 err_newtask:

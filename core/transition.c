@@ -213,7 +213,7 @@ void lg_transition_exiting(void)
 	rcu_read_lock();
 	table = rcu_dereference(lg_table);
 	if (table)
-		lg_universe_get(table, current, 0);
+		lg_universe_get(table, current, GFP_ATOMIC);
 	table = open_table();
 	if (table) {
 		move_current(table, LG_MOVED_EXIT);
@@ -365,16 +365,22 @@ static bool try_switch_task(struct lg_universe_table *table,
 }
 
 /*
- * A task that left the task list while it was in the start universe: it
- * still runs the end of do_exit(), where it may have a replaced function
- * on its stack, until its stack is gone.
+ * A task that exited: off the task list, it still runs the end of
+ * do_exit(), where it may have a replaced function on its stack, until its
+ * stack is gone. Once it is dead, its entry lets it go.
  */
 static void switch_departed(struct lg_task_state *state, void *unmoved)
 {
 	struct lg_universe_table *table = rcu_dereference(lg_table);
+	struct task_struct *task = state->task;
 
-	if (!try_switch_task(table, state->task))
+	if (!try_switch_task(table, task)) {
 		(*(unsigned int *)unmoved)++;
+		return;
+	}
+	/* Off the task list for good: no scan looks it up again. */
+	if (!pid_alive(task) && lg_task_dead(task))
+		lg_universe_release(table, state);
 }
 
 /* Idle tasks move while a work of ours runs on their CPU: queue them. */
@@ -502,7 +508,7 @@ bool lg_try_complete_transition(void)
 	struct lg_universe_table *table;
 	struct task_struct *g, *task;
 	unsigned int unmoved = 0, tasks = 0;
-	int lost_forks;
+	unsigned int lost_forks;
 
 	lockdep_assert_held(&lg_mutex);
 	table = rcu_dereference_protected(lg_table, lockdep_is_held(&lg_mutex));
@@ -514,7 +520,7 @@ bool lg_try_complete_transition(void)
 	 * below and moving before the scan ends is not lost.
 	 */
 	atomic_set(&lg_unmoved, 0);
-	lost_forks = atomic_read(&table->lost_forks);
+	lost_forks = READ_ONCE(table->lost_forks);
 	rcu_read_lock();
 	for_each_process_thread(g, task) {
 		tasks++;
@@ -524,18 +530,13 @@ bool lg_try_complete_transition(void)
 	rcu_read_unlock();
 	lg_universe_visit_departed(table, switch_departed, &unmoved);
 	/*
-	 * A child that got no entry at fork while its parent was outside
-	 * the target runs in the start universe; the scan may have missed
-	 * it if it began before that fork: look again.
-	 */
-	if (atomic_read(&table->lost_forks) != lost_forks)
-		unmoved++;
-	/*
 	 * Every task is in the target, so is every parent of a new task: a
-	 * task that gets no entry at fork belongs there too.
+	 * task that gets no entry at fork belongs there too. But one that got
+	 * none since this scan began runs in the start universe and the scan
+	 * may have missed it: then look again.
 	 */
-	if (!unmoved)
-		WRITE_ONCE(table->start, lg_target_state);
+	if (!unmoved && !lg_universe_flip(table, lost_forks, lg_target_state))
+		unmoved++;
 	unmoved += switch_idle_tasks(table);
 	if (!patch->stats.tasks)
 		patch->stats.tasks = tasks;

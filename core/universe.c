@@ -58,9 +58,9 @@ static struct chunk *alloc_chunk(unsigned int size, gfp_t gfp)
 
 /*
  * Under table->lock, or before the table is published; @chunk has room.
- * The entry holds a reference on its task: a task that left the task list
- * stays where lg_universe_visit_departed() finds it, and no new task
- * can take its address, and its entry, before the table goes.
+ * The entry holds a reference on its task until the task is dead: a task
+ * that left the task list stays where lg_universe_visit_departed() finds
+ * it, and no new task takes its address, and its entry, meanwhile.
  */
 static struct lg_task_state *add_state(struct lg_universe_table *table,
 				       struct chunk *chunk,
@@ -156,6 +156,25 @@ int lg_universe_reserve(void)
 	return 0;
 }
 
+/*
+ * Under table->lock: the entry of a dead task whose reference was dropped
+ * (lg_universe_release()), for a new task at the same address.
+ */
+static void revive_state(struct lg_universe_table *table,
+			 struct lg_task_state *state, struct task_struct *task,
+			 int universe)
+{
+	get_task_struct(task);
+	state->universe = universe < 0 ? READ_ONCE(table->start) : universe;
+	state->reason = LG_BLOCK_UNCHECKED;
+	state->blocker = NULL;
+	state->work_queued = false;
+	state->signaled = 0;
+	state->uncounted = universe >= 0;
+	/* Its fields before it is found live again. */
+	smp_store_release(&state->released, false);
+}
+
 /* @universe: of a new entry, or -1 for the table's start universe. */
 static struct lg_task_state *get_state(struct lg_universe_table *table,
 				       struct task_struct *task, gfp_t gfp,
@@ -166,15 +185,18 @@ static struct lg_task_state *get_state(struct lg_universe_table *table,
 	unsigned long flags;
 
 	state = lg_task_state_find(table, task);
-	if (state)
+	if (state && !READ_ONCE(state->released))
 		return state;
 
 	for (;;) {
 		raw_spin_lock_irqsave(&table->lock, flags);
 		/* Another context may have added it since the last look. */
 		state = lg_task_state_find(table, task);
-		if (state)
+		if (state) {
+			if (state->released)
+				revive_state(table, state, task, universe);
 			goto unlock;
+		}
 		chunk = list_last_entry(&table->chunks, struct chunk, node);
 		if (chunk->used == chunk->size && spare) {
 			list_add_tail_rcu(&spare->node, &table->chunks);
@@ -237,28 +259,102 @@ struct lg_task_state *lg_universe_fork(struct lg_universe_table *table,
 }
 
 /**
- * lg_universe_visit_departed() - each entry whose task has left the
- * task list, so that no scan of that list finds it
+ * lg_universe_release() - drop the reference of a dead task's entry
+ * @table:	the current table
+ * @state:	the entry of a task that is dead, moved, and off the task list
+ *
+ * The entry stays, for lookups, and a new task at the same address takes
+ * it over. Must hold lg_mutex.
+ */
+void lg_universe_release(struct lg_universe_table *table,
+			 struct lg_task_state *state)
+{
+	struct task_struct *task = state->task;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&table->lock, flags);
+	WRITE_ONCE(state->released, true);
+	raw_spin_unlock_irqrestore(&table->lock, flags);
+	put_task_struct(task);
+}
+
+/**
+ * lg_universe_lost_fork() - a new task got no entry
+ * @table:	the current table
+ * @target:	the transition's target
+ *
+ * Until the start universe is the target, the new task runs in the start
+ * universe, so it must not flip under it: lg_universe_flip() waits for a
+ * scan that began after this fork.
+ */
+void lg_universe_lost_fork(struct lg_universe_table *table, int target)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&table->lock, flags);
+	if (table->start != target)
+		WRITE_ONCE(table->lost_forks, table->lost_forks + 1);
+	raw_spin_unlock_irqrestore(&table->lock, flags);
+}
+
+/**
+ * lg_universe_flip() - make the target the start universe
+ * @table:	the current table
+ * @lost_forks:	@table->lost_forks when the scan that found every task in
+ *		the target began
+ * @target:	the transition's target
+ *
+ * Return: false, and nothing flipped, if a new task got no entry since:
+ * the scan may have missed it. Must hold lg_mutex.
+ */
+bool lg_universe_flip(struct lg_universe_table *table,
+		      unsigned int lost_forks, int target)
+{
+	unsigned long flags;
+	bool flip;
+
+	raw_spin_lock_irqsave(&table->lock, flags);
+	flip = table->lost_forks == lost_forks;
+	if (flip)
+		WRITE_ONCE(table->start, target);
+	raw_spin_unlock_irqrestore(&table->lock, flags);
+	return flip;
+}
+
+/**
+ * lg_universe_visit_departed() - each entry whose task has exited, so that
+ * no scan of the task list may find it
  * @table:	the current table
  * @fn:		called with the entry, under rcu_read_lock()
  * @arg:	for @fn
  *
- * Such a task may still be running the end of do_exit(). Must hold
- * lg_mutex, under which no chunk is freed.
+ * Such a task may still be running the end of do_exit(). A zombie still
+ * on the task list is visited too. Must hold lg_mutex, under which no
+ * chunk is freed.
  */
 void lg_universe_visit_departed(struct lg_universe_table *table,
 				lg_departed_fn fn, void *arg)
 {
+	struct lg_task_state *state;
 	struct chunk *chunk;
 	unsigned int i, used;
 
+	/*
+	 * A task that a scan of the task list just missed had left it:
+	 * exit_notify() set its exit_state under tasklist_lock before
+	 * release_task() took it off. Order that scan's reads before ours.
+	 */
+	smp_mb();
 	rcu_read_lock();
 	list_for_each_entry_rcu(chunk, &table->chunks, node) {
 		/* Pairs with smp_store_release() in add_state(). */
 		used = smp_load_acquire(&chunk->used);
-		for (i = 0; i < used; i++)
-			if (!pid_alive(chunk->states[i].task))
-				fn(&chunk->states[i], arg);
+		for (i = 0; i < used; i++) {
+			state = &chunk->states[i];
+			if (!READ_ONCE(state->released) &&
+			    READ_ONCE(state->task->exit_state))
+				fn(state, arg);
+		}
 	}
 	rcu_read_unlock();
 }
@@ -283,7 +379,8 @@ void lg_universe_destroy(void)
 
 	list_for_each_entry_safe(chunk, tmp, &table->chunks, node) {
 		for (i = 0; i < chunk->used; i++)
-			put_task_struct(chunk->states[i].task);
+			if (!chunk->states[i].released)
+				put_task_struct(chunk->states[i].task);
 		kvfree(chunk);
 	}
 	kvfree(table);

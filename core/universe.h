@@ -39,6 +39,8 @@ enum lg_block_reason {
  * @work_queued: a task_work of ours is queued on it
  * @uncounted:	no longer counted in lg_unmoved (it exited unmoved)
  * @signaled:	the table's epoch in which it was last poked automatically
+ * @released:	the task is dead and no longer referenced: a new task at the
+ *		same address takes the entry over
  */
 struct lg_task_state {
 	struct hlist_node node;
@@ -47,6 +49,7 @@ struct lg_task_state {
 	u8 reason;
 	bool work_queued;
 	bool uncounted;
+	bool released;
 	unsigned int signaled;
 	const char *blocker;
 };
@@ -58,8 +61,8 @@ struct lg_task_state {
  * @open:	tasks may move: every function is redirected and every
  *		pre-callback has run; closed while the target flips
  * @epoch:	counts the directions the transition took (reversals + 1)
- * @lost_forks:	forks by tasks not yet in the target whose child got no
- *		entry: the start universe must not flip under such a child
+ * @lost_forks:	new tasks that got no entry while the start universe was
+ *		not the target yet; under @lock
  * @lock:	serialises adding entries; the innermost lock of livegraft,
  *		taken under the scheduler's locks (task_call_func)
  * @chunks:	the entries' memory
@@ -71,7 +74,7 @@ struct lg_universe_table {
 	int start;
 	bool open;
 	unsigned int epoch;
-	atomic_t lost_forks;
+	unsigned int lost_forks;
 	raw_spinlock_t lock;
 	struct list_head chunks;
 	unsigned int bits;
@@ -137,6 +140,11 @@ typedef void (*lg_departed_fn)(struct lg_task_state *state, void *arg);
 struct lg_task_state *lg_universe_fork(struct lg_universe_table *table,
 				       struct task_struct *task, int universe,
 				       gfp_t gfp);
+void lg_universe_release(struct lg_universe_table *table,
+			 struct lg_task_state *state);
+void lg_universe_lost_fork(struct lg_universe_table *table, int target);
+bool lg_universe_flip(struct lg_universe_table *table,
+		      unsigned int lost_forks, int target);
 void lg_universe_visit_departed(struct lg_universe_table *table,
 				lg_departed_fn fn, void *arg);
 

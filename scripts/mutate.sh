@@ -28,96 +28,123 @@ while [ $# -gt 0 ]; do
 done
 only=("$@")
 
-names=() files=() substs=() tests=() arches=()
+names=() files=() substs=() tests=() scens=() arches=()
 
-# mutation(name, file, perl substitution, selftest scripts[, arch])
+# mutation(name, file, perl substitution, selftest scripts, scenarios[, arch])
 # The substitution (perl -0, the whole file at once) must match exactly
-# once. With an arch, the mutation runs on that architecture only.
+# once. Only the scenarios named ("name|name...", LG_ONLY) of those scripts
+# run, each script having at least one. With an arch, the mutation runs on
+# that architecture only.
 mutation()
 {
-	names+=("$1") files+=("$2") substs+=("$3") tests+=("$4") arches+=("${5:-}")
+	names+=("$1") files+=("$2") substs+=("$3") tests+=("$4") scens+=("$5")
+	arches+=("${6:-}")
 }
 
 # The redirection.
 mutation handler-ignores-universe core/redirect.c \
 	's/if \(lg_task_universe\(current\) == LG_UNPATCHED\)/if (0)/' \
-	test-stress.sh
+	test-stress.sh \
+	"no task mixes universes under stress"
 # Where a task may move.
 mutation stack-check-always-passes core/check.c \
 	's/(int lg_check_stack\(struct task_struct \*task, const char \*\*blocker\)\n\{)/$1\n\treturn 0;/' \
-	"test-stress.sh test-transition.sh"
+	"test-stress.sh test-transition.sh" \
+	"no task mixes universes under stress|kthread in a replaced function blocks the transition"
 mutation unpatch-checks-old-code core/check.c \
 	's/add_blocking\(ranges, \(unsigned long\)func->new_func,\s+func->new_size, name\);/add_blocking(ranges, func->old_addr, func->old_size, name);/' \
-	test-transition.sh
+	test-transition.sh \
+	"a reversal waits for a sleeper in the new function|patch module in use cannot go"
 mutation stacking-ignores-below core/check.c \
 	's/add_blocking\(ranges, \(unsigned long\)below->new_func,\s+below->new_size, name\);//' \
-	test-transition.sh
+	test-transition.sh \
+	"a stacked patch waits for a sleeper in the one below"
 # Only x86_64 guests preempt inside the ftrace handler (preempt=full);
 # Debian's arm64 kernels never preempt there.
 mutation no-fentry-return-site core/check.c \
 	's/(if \(lg_target_state == LG_UNPATCHED\) \{\n)\s+add_blocking\(ranges, func->old_addr,\s+LG_ARCH_FENTRY_RET_MAX \+ 1, name\);\n/$1/' \
-	test-stress.sh x86_64
+	test-stress.sh \
+	"a task stopped in the ftrace handler does not move" x86_64
 # On x86_64 the mutant is the same program: ORC's __unwind_start() refuses
 # a task running on another CPU itself (task_on_another_cpu()); arm64's
 # frame-record walker is livegraft's own and trusts the check it removes.
 mutation running-task-checked core/transition.c \
 	's/if \(READ_ONCE\(task->on_cpu\) && task != current\) \{/if (0) {/' \
-	test-stress.sh arm64
+	test-stress.sh \
+	"a task running in a replaced function is not judged by its stack" arm64
 mutation task-work-moves-unchecked core/transition.c \
-	's/ret = lg_check_stack\(current, &blocker\);/ret = 0;/' \
-	test-stress.sh
+	's/move_current\(table,\n(\s+)READ_ONCE\(state->signaled\)/move_task(table, current,\n$1READ_ONCE(state->signaled)/' \
+	test-stress.sh \
+	"task_work run inside a replaced function does not move"
 mutation moves-before-start core/transition.c \
 	's/if \(table && smp_load_acquire\(&table->open\)\)/if (table)/' \
-	test-stress.sh
+	test-stress.sh \
+	"no task mixes universes under stress|no task moves before the transition starts"
 mutation reversal-moves-everyone core/transition.c \
 	's/(\ttable->epoch\+\+;\n)/$1\t{\n\t\tstruct task_struct *g, *t;\n\n\t\trcu_read_lock();\n\t\tfor_each_process_thread(g, t)\n\t\t\tmove_task(table, t, LG_MOVED_STACK);\n\t\trcu_read_unlock();\n\t}\n/' \
-	"test-transition.sh test-stress.sh"
+	"test-transition.sh test-stress.sh" \
+	"a reversal waits for a sleeper in the new function|reversals under load mix nothing"
 mutation no-user-task-work core/transition.c \
 	's/(static void poke_user_task\(struct task_struct \*task,\s+struct lg_task_state \*state, bool signal\)\n\{\n)/$1\tif (!signal)\n\t\treturn;\n/' \
-	test-transition.sh
+	test-transition.sh \
+	"a user task moves on its way back to user space"
 mutation no-fake-signal core/transition.c \
 	's/(static void send_signals\(struct lg_universe_table \*table, bool again\)\n\{\n)/$1\treturn;\n/' \
-	test-transition.sh
+	test-transition.sh \
+	"user task moves after the fake signal|stall reported, signal sent automatically"
 mutation unbounded-pokes core/transition.c \
 	's/if \(!READ_ONCE\(state->work_queued\)\)\n(\t+queue_task_work)/if (1)\n$1/' \
-	test-transition.sh
+	test-transition.sh \
+	"a task in D state is poked once, not without bound"
 mutation idle-moved-unchecked core/transition.c \
 	's/queue_work_on\(cpu, lg_wq, per_cpu_ptr\(idle_kick, cpu\)\);\n\t\tunmoved\+\+;/move_task(table, idle, LG_MOVED_IDLE);/' \
-	"test-transition.sh test-stress.sh"
+	test-stress.sh \
+	"an interrupt on an idle CPU inside a replaced function does not move it"
 mutation idle-without-entry core/universe.c \
-	's/for_each_possible_cpu\(cpu\)\n\t\tadd_state\(table, chunk, lg_ksym.idle_task\(cpu\)\);//' \
-	test-stress.sh
+	's/for_each_possible_cpu\(cpu\)\n\t\tadd_state\(table, chunk, lg_ksym.idle_task\(cpu\), start, false\);//' \
+	test-stress.sh \
+	"an interrupt on an idle CPU inside a replaced function does not move it"
 # Tasks that left the task list but still run the end of do_exit().
 mutation departed-not-checked core/transition.c \
 	's/\tlg_universe_visit_departed\(table, switch_departed, &unmoved\);\n//' \
-	test-stress.sh
+	test-stress.sh \
+	"an exiting task off the task list inside a replaced function holds the transition"
 mutation exits-not-pinned core/exits.c \
 	's/(int lg_exits_pin\(struct lg_universe_table \*table\)\n\{\n(?:.*\n){4})/$1\n\treturn 0;/' \
-	test-stress.sh
+	test-stress.sh \
+	"an exiting task off the task list inside a replaced function holds the transition"
 mutation no-lg-task-safe core/transition.c \
 	's/(void lg_task_safe\(void\)\n\{\n)/$1\treturn;\n/' \
-	"test-transition.sh"
+	"test-transition.sh" \
+	"kthread moves at lg_task_safe()"
 mutation exit-not-accounted core/transition.c \
 	's/(void lg_transition_exiting\(void\)\n\{\n(?:.*\n){2})/$1\treturn;\n/' \
-	"test-transition.sh"
+	"test-transition.sh" \
+	"a task that exits moves as it exits"
 mutation force-does-not-pin core/patch.c \
 	's/if \(!forced\)\n\t+module_put\(mod\);/module_put(mod);/' \
-	test-force.sh
+	test-force.sh \
+	"force completes, the module stays"
 mutation no-taint core/patch.c \
 	's/\tadd_taint\(TAINT_LIVEPATCH, LOCKDEP_STILL_OK\);\n\tset_bit\(TAINT_LIVEPATCH, &patch->desc->mod->taints\);\n//' \
-	test-patch.sh
+	test-patch.sh \
+	"taint"
 mutation no-default-flip core/transition.c \
-	's/\tif \(!unmoved\)\n\t\tWRITE_ONCE\(table->start, lg_target_state\);\n//' \
-	test-stress.sh
+	's/\tif \(!unmoved && !lg_universe_flip\(table, lost_forks, lg_target_state\)\)\n\t\tunmoved\+\+;\n//' \
+	test-stress.sh \
+	"tasks forked without an entry mix nothing"
 mutation no-fork-inheritance core/hooks.c \
-	's/WRITE_ONCE\(state->universe, universe\);//' \
-	test-stress.sh
+	's/lg_universe_fork\(table, task, universe, GFP_ATOMIC\)/lg_universe_fork(table, task, -1, GFP_ATOMIC)/' \
+	test-stress.sh \
+	"reversals under load mix nothing|no task mixes universes under stress|tasks forked without an entry mix nothing"
 mutation no-reversal core/sysfs.c \
 	's/if \(patch == lg_transition_patch && patch->enabled != enabled\) \{/if (0) {/' \
-	test-transition.sh
+	test-transition.sh \
+	"disable during the transition reverses it"
 mutation zombie-unreliable arch/arm64/stack.c \
 	's/if \(!try_get_task_stack\(task\)\)\n\t\treturn 0;/if (!try_get_task_stack(task))\n\t\treturn -EINVAL;/' \
-	test-transition.sh arm64
+	test-transition.sh \
+	"a zombie does not block a transition" arm64
 
 work=$(mktemp -d /tmp/livegraft-mutate.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -141,7 +168,7 @@ run_one()
 		echo "BROKEN    $name ($arch): the mutant does not build: $(head -n 3 <<<"$out")"
 		return 1
 	}
-	LG_TESTS=${tests[$i]} "$dir/scripts/vm-run.sh" --arch "$arch" --kver "$kver" \
+	LG_TESTS=${tests[$i]} LG_ONLY=${scens[$i]} "$dir/scripts/vm-run.sh" --arch "$arch" --kver "$kver" \
 		--build "$dir/build/$arch-$kver" --kselftest >"$dir/run.log" 2>&1
 	log=$dir/build/$arch-$kver/vm/console.log
 	caught=$(grep -a '^# TEST: .* \.\.\. not ok' "$log" 2>/dev/null |

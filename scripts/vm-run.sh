@@ -34,6 +34,9 @@ LG_VERBOSE=${LG_VERBOSE:-0}
 LG_TESTS=${LG_TESTS:-}
 # The guest's limit for one scenario, in seconds (functions.sh's default).
 LG_SCENARIO_TIMEOUT=${LG_SCENARIO_TIMEOUT:-}
+# --kselftest runs only these scenarios of those scripts, when set:
+# "name|name..." (every script of LG_TESTS must have one)
+LG_ONLY=${LG_ONLY:-}
 # For make check's tests of this harness only: "leftover" leaves livegraft
 # loaded after the collection, "hang" adds a scenario that never ends,
 # "stop-early" ends each script after its first scenario.
@@ -133,6 +136,7 @@ stage_initramfs()
 	printf '%s\n' "$tests" >"$root/etc/lg-tests"
 	[ "$mode" != kselftest ] || printf '%s\n' ${LG_TESTS:-$(expected_scripts)} >"$root/etc/lg-scripts"
 	printf '%s\n' "$LG_SCENARIO_TIMEOUT" >"$root/etc/lg-scenario-timeout"
+	printf '%s\n' "$LG_ONLY" >"$root/etc/lg-only"
 	printf '%s\n' "$LG_FAULT" >"$root/etc/lg-fault"
 
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) |

@@ -238,10 +238,21 @@ kill_tree() {
 	kill -KILL "$1" 2>/dev/null
 }
 
+# lg_selected(name) - whether a scenario runs: all do, unless LG_ONLY lists
+# scenario names ("name|name...")
+lg_selected() {
+	[ -z "${LG_ONLY:-}" ] && return 0
+	case "|$LG_ONLY|" in
+	*"|$1|"*) return 0 ;;
+	esac
+	return 1
+}
+
 # run_test(name, function) - run one scenario in a subshell, report it in
 # one line, clean up after it. A scenario that has not ended after
 # LG_SCENARIO_TIMEOUT seconds is killed, with all it started, and fails.
 run_test() {
+	lg_selected "$1" || return 0
 	rm -f "$LG_TMP/skip"
 	(
 		set -e
@@ -291,7 +302,7 @@ finish() {
 # run none. The guest lists every script before running the collection, so
 # that a scenario that never reports (a script that stops early) fails.
 if [ -n "${LG_LIST:-}" ]; then
-	run_test() { echo "$1"; }
+	run_test() { lg_selected "$1" && echo "$1"; }
 	finish() { exit 0; }
 else
 	[ "$(id -u)" -eq 0 ] || { echo "must be run as root" >&2; exit $ksft_skip; }

@@ -38,6 +38,8 @@ run_work() {
 		step "running the kselftest collection on $(uname -r) $(uname -m)"
 		t=$(cat /etc/lg-scenario-timeout)
 		[ -n "$t" ] && export LG_SCENARIO_TIMEOUT="$t"
+		t=$(cat /etc/lg-only)
+		[ -n "$t" ] && export LG_ONLY="$t"
 		cd /kselftest || return
 		# What must report: the host checks every scenario listed here.
 		for script in $(cat /etc/lg-scripts); do
