@@ -129,14 +129,13 @@ mutation no-taint core/patch.c \
 	's/\tadd_taint\(TAINT_LIVEPATCH, LOCKDEP_STILL_OK\);\n\tset_bit\(TAINT_LIVEPATCH, &patch->desc->mod->taints\);\n//' \
 	test-patch.sh \
 	"taint"
+# Not a mutation: a new task in its parent's universe (task_newtask). It
+# starts from ret_from_fork with an empty stack, so any universe is safe
+# for it; inheriting only spares the worker a check.
 mutation no-default-flip core/transition.c \
 	's/\tif \(!unmoved && !lg_universe_flip\(table, lost_forks, lg_target_state\)\)\n\t\tunmoved\+\+;\n//' \
 	test-stress.sh \
 	"tasks forked without an entry mix nothing"
-mutation no-fork-inheritance core/hooks.c \
-	's/lg_universe_fork\(table, task, universe, GFP_ATOMIC\)/lg_universe_fork(table, task, -1, GFP_ATOMIC)/' \
-	test-stress.sh \
-	"reversals under load mix nothing|no task mixes universes under stress|tasks forked without an entry mix nothing"
 mutation no-reversal core/sysfs.c \
 	's/if \(patch == lg_transition_patch && patch->enabled != enabled\) \{/if (0) {/' \
 	test-transition.sh \

@@ -181,9 +181,10 @@ test_handler_window() {
 	assert_eq "calls that mixed old and new code" 0 "$mixed"
 }
 
-# Kthreads that exit at once, one after the other: each reaps itself in
-# exit_notify(), leaving the task list, then runs the rest of do_exit().
-# The timers call outer only on such a task, and spin 20 ms inside it. The
+# Kthreads that nap, then exit, inside a replaced function, a few at a
+# time: each reaps itself in exit_notify(), leaving the task list, then
+# runs the rest of do_exit(), unmoved (the function is on its stack). The
+# timers call outer only on such a task, and spin 20 ms inside it. The
 # transition must wait for that task: a task off the task list is still
 # checked until it is dead, and one that was already exiting when the
 # transition started gets an entry too, or completing the transition

@@ -17,10 +17,11 @@
  * "irq", a timer on each CPU calls outer in hard interrupt context, every
  * 6 ms, spinning 3 ms between the two calls of inner: on an idle CPU it
  * runs on the idle task, in the middle of its idle loop. With
- * "departed" as well, a kthread keeps starting kthreads that exit at once,
- * and the timers call outer only on a task that has left the task list
- * but still runs (an exiting kthread reaps itself before the end of
- * do_exit()), spinning 20 ms there.
+ * "departed" as well, a kthread keeps starting kthreads that nap, then
+ * exit, inside test_lg_cons_exit_inside(), which the patch replaces: each
+ * reaps itself in exit_notify() and runs the rest of do_exit() off the
+ * task list, unmoved. The timers, every 200 us, call outer only on such a
+ * task, spinning 20 ms there.
  *
  * /proc/test_lg_cons reads "old <n> new <n> mixed <n> tw <n> idle <n>
  * departed <n>", tw being how many times task_work ran inside outer, idle
@@ -209,36 +210,69 @@ static enum hrtimer_restart cons_timer_fn(struct hrtimer *timer)
 		atomic_inc(&calls_departed);
 		test_lg_cons_outer();
 	}
-	hrtimer_forward_now(timer, ms_to_ktime(1));
+	/* Often: the rest of do_exit() takes microseconds. */
+	hrtimer_forward_now(timer, ns_to_ktime(200 * NSEC_PER_USEC));
 	return HRTIMER_RESTART;
 }
 
 static DECLARE_COMPLETION(short_done);
 
-/* Does not return here: the module may go before the kthread is gone. */
-static int short_thread(void *data)
+/**
+ * test_lg_cons_short_exit() - end a short-lived kthread, in this module's
+ * code whichever patch called it, so that only this module must stay
+ */
+void test_lg_cons_short_exit(void)
 {
 	kthread_complete_and_exit(&short_done, 0);
+}
+EXPORT_SYMBOL_GPL(test_lg_cons_short_exit);
+
+/**
+ * test_lg_cons_exit_inside() - a short-lived kthread naps, then exits, in
+ * here: replaced by the patch, it is on the stack of the exiting task, so
+ * that the task cannot move when it exits and must be waited for until
+ * it is dead
+ */
+noinline void test_lg_cons_exit_inside(void)
+{
+	int guard = 0;
+
+	msleep(20);
+	test_lg_cons_short_exit();
+	/* Not a tail call: this function stays on the stack. */
+	barrier_data(&guard);
+}
+EXPORT_SYMBOL_GPL(test_lg_cons_exit_inside);
+
+static int short_thread(void *data)
+{
+	test_lg_cons_exit_inside();
+	return 0;
 }
 
 /*
  * Kthreads reap themselves in exit_notify(), then run the rest of
- * do_exit(). One at a time, so that the last one has left this module's
- * code when the spawner stops.
+ * do_exit(). A few at a time; each one completes short_done as it exits,
+ * so that none is left in this module's code when the spawner stops.
  */
 static int spawner_thread(void *data)
 {
-	struct task_struct *t;
+	unsigned int alive = 0;
 
 	while (!kthread_should_stop()) {
-		reinit_completion(&short_done);
-		t = kthread_run(short_thread, NULL, "test_lg_short");
-		if (IS_ERR(t)) {
+		if (alive >= 4) {
+			wait_for_completion(&short_done);
+			alive--;
+		}
+		if (IS_ERR(kthread_run(short_thread, NULL, "test_lg_short"))) {
 			msleep(20);
 			continue;
 		}
-		wait_for_completion(&short_done);
+		alive++;
+		usleep_range(2000, 4000);
 	}
+	while (alive--)
+		wait_for_completion(&short_done);
 	return 0;
 }
 

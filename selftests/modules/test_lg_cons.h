@@ -9,5 +9,7 @@
 void test_lg_cons_record(int expected, int a, int b);
 int test_lg_cons_inner(void);
 void test_lg_cons_wait(void);
+void test_lg_cons_exit_inside(void);
+void test_lg_cons_short_exit(void);
 
 #endif /* _TEST_LG_CONS_H */

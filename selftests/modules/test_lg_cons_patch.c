@@ -35,9 +35,21 @@ static void new_outer(void)
 	test_lg_cons_record(TEST_LG_CONS_NEW, a, b);
 }
 
+/* A short-lived kthread of test_lg_cons naps, then exits, in here. */
+static void new_exit_inside(void)
+{
+	int guard = 0;
+
+	msleep(20);
+	test_lg_cons_short_exit();
+	/* Not a tail call: this function stays on the stack. */
+	barrier_data(&guard);
+}
+
 static struct lg_func funcs[] = {
 	{ .old_name = "test_lg_cons_inner", .new_func = new_inner },
 	{ .old_name = "test_lg_cons_outer", .new_func = new_outer },
+	{ .old_name = "test_lg_cons_exit_inside", .new_func = new_exit_inside },
 	{ }
 };
 
