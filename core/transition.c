@@ -520,7 +520,7 @@ bool lg_try_complete_transition(void)
 	 * below and moving before the scan ends is not lost.
 	 */
 	atomic_set(&lg_unmoved, 0);
-	lost_forks = READ_ONCE(table->lost_forks);
+	lost_forks = lg_universe_lost_forks(table);
 	rcu_read_lock();
 	for_each_process_thread(g, task) {
 		tasks++;

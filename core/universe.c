@@ -158,14 +158,18 @@ int lg_universe_reserve(void)
 
 /*
  * Under table->lock: the entry of a dead task whose reference was dropped
- * (lg_universe_release()), for a new task at the same address.
+ * (lg_universe_release()), for a new task at the same address. At fork
+ * (@universe >= 0) the task has not run yet: it takes its parent's
+ * universe. Otherwise it may have run already, in the universe the entry
+ * holds, the target: it stays there.
  */
 static void revive_state(struct lg_universe_table *table,
 			 struct lg_task_state *state, struct task_struct *task,
 			 int universe)
 {
 	get_task_struct(task);
-	state->universe = universe < 0 ? READ_ONCE(table->start) : universe;
+	if (universe >= 0)
+		state->universe = universe;
 	state->reason = LG_BLOCK_UNCHECKED;
 	state->blocker = NULL;
 	state->work_queued = false;
@@ -295,6 +299,26 @@ void lg_universe_lost_fork(struct lg_universe_table *table, int target)
 	if (table->start != target)
 		WRITE_ONCE(table->lost_forks, table->lost_forks + 1);
 	raw_spin_unlock_irqrestore(&table->lock, flags);
+}
+
+/**
+ * lg_universe_lost_forks() - the count of new tasks that got no entry, as
+ * a scan of the task list begins
+ * @table:	the current table
+ *
+ * Under the lock that counts them: a fork counted here is on the task
+ * list for the scan that follows, also where loads are not ordered by
+ * themselves (arm64). Must hold lg_mutex.
+ */
+unsigned int lg_universe_lost_forks(struct lg_universe_table *table)
+{
+	unsigned long flags;
+	unsigned int lost;
+
+	raw_spin_lock_irqsave(&table->lock, flags);
+	lost = table->lost_forks;
+	raw_spin_unlock_irqrestore(&table->lock, flags);
+	return lost;
 }
 
 /**

@@ -143,6 +143,7 @@ struct lg_task_state *lg_universe_fork(struct lg_universe_table *table,
 void lg_universe_release(struct lg_universe_table *table,
 			 struct lg_task_state *state);
 void lg_universe_lost_fork(struct lg_universe_table *table, int target);
+unsigned int lg_universe_lost_forks(struct lg_universe_table *table);
 bool lg_universe_flip(struct lg_universe_table *table,
 		      unsigned int lost_forks, int target);
 void lg_universe_visit_departed(struct lg_universe_table *table,

@@ -9,8 +9,7 @@
  *
  * With "task_safe", the kthreads call lg_task_safe() at the top of their
  * loop. With "busy", the wait between the two calls of inner spins on
- * the CPU, preemption off, instead of sleeping, and the kthreads sleep
- * between calls below deep stack frames (see cons_deep_nap()). With
+ * the CPU, preemption off, instead of sleeping. With
  * "task_work", the wait runs the task's pending task_work the way
  * io_uring's io_run_task_work() does, in the middle of the call:
  * livegraft's own task_work then runs with outer on the stack. With
@@ -162,37 +161,13 @@ static noinline void test_lg_cons_outer(void)
 	test_lg_cons_record(TEST_LG_CONS_OLD, a, b);
 }
 
-/*
- * The nap of a busy kthread, 4 KiB below its loop, its first frame record
- * 2 KiB down: outer, called from the same loop and never switched out,
- * writes only above the frames the nap left (ftrace's saved registers and
- * an interrupt's included). Read while the kthread runs outer, the stack
- * it had when it last slept looks whole, and shows no outer.
- */
-static noinline void cons_deep_nap(unsigned int depth)
-{
-	char pad[1900];
-
-	pad[0] = depth;
-	barrier_data(pad);
-	if (depth)
-		cons_deep_nap(depth - 1);
-	else
-		usleep_range(500, 1000);
-	/* Not a tail call: the frame stays below the loop's. */
-	barrier_data(pad);
-}
-
 static int cons_thread(void *data)
 {
 	while (!kthread_should_stop()) {
 		if (task_safe)
 			lg_task_safe();
 		test_lg_cons_outer();
-		if (busy)
-			cons_deep_nap(1);
-		else
-			usleep_range(500, 1000);
+		usleep_range(500, 1000);
 	}
 	return 0;
 }
