@@ -19,7 +19,7 @@
  * "departed" as well, a kthread keeps starting kthreads that nap, then
  * exit, inside test_lg_cons_exit_inside(), which the patch replaces: each
  * reaps itself in exit_notify() and runs the rest of do_exit() off the
- * task list, unmoved. The timers, every 200 us, call outer only on such a
+ * task list, unmoved. The timers, every 50 us, call outer only on such a
  * task, spinning 20 ms there.
  *
  * /proc/test_lg_cons reads "old <n> new <n> mixed <n> tw <n> idle <n>
@@ -186,7 +186,7 @@ static enum hrtimer_restart cons_timer_fn(struct hrtimer *timer)
 		test_lg_cons_outer();
 	}
 	/* Often: the rest of do_exit() takes microseconds. */
-	hrtimer_forward_now(timer, ns_to_ktime(200 * NSEC_PER_USEC));
+	hrtimer_forward_now(timer, ns_to_ktime(50 * NSEC_PER_USEC));
 	return HRTIMER_RESTART;
 }
 
