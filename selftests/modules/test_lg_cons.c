@@ -86,6 +86,8 @@ static atomic_t calls_old, calls_new, calls_mixed, calls_tw, calls_idle;
 static atomic_t calls_departed;
 static struct task_struct *spawner, *newborn_spawner;
 static DEFINE_PER_CPU(struct hrtimer, cons_timer);
+/* Fast ticks left on this CPU, after a task said it is about to exit. */
+static DEFINE_PER_CPU(unsigned int, exit_ticks);
 static struct task_struct *workers[8];
 static int old_version = TEST_LG_CONS_OLD;
 
@@ -184,9 +186,15 @@ static enum hrtimer_restart cons_timer_fn(struct hrtimer *timer)
 	if ((current->flags & PF_EXITING) && !pid_alive(current)) {
 		atomic_inc(&calls_departed);
 		test_lg_cons_outer();
+		this_cpu_write(exit_ticks, 0);
 	}
-	/* Often: the rest of do_exit() takes microseconds. */
-	hrtimer_forward_now(timer, ns_to_ktime(50 * NSEC_PER_USEC));
+	/* The rest of do_exit() takes microseconds: tick fast meanwhile. */
+	if (this_cpu_read(exit_ticks)) {
+		this_cpu_dec(exit_ticks);
+		hrtimer_forward_now(timer, ns_to_ktime(10 * NSEC_PER_USEC));
+	} else {
+		hrtimer_forward_now(timer, ns_to_ktime(50 * NSEC_PER_USEC));
+	}
 	return HRTIMER_RESTART;
 }
 
@@ -198,6 +206,12 @@ static DECLARE_COMPLETION(short_done);
  */
 void test_lg_cons_short_exit(void)
 {
+	/* Tick fast on this CPU until the task is seen off the task list. */
+	preempt_disable();
+	this_cpu_write(exit_ticks, 500);
+	hrtimer_start(this_cpu_ptr(&cons_timer), ns_to_ktime(10 * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_PINNED);
+	preempt_enable();
 	kthread_complete_and_exit(&short_done, 0);
 }
 EXPORT_SYMBOL_GPL(test_lg_cons_short_exit);
