@@ -146,7 +146,12 @@ mutation zombie-unreliable arch/arm64/stack.c \
 	"a zombie does not block a transition" arm64
 
 work=$(mktemp -d /tmp/livegraft-mutate.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# LG_MUTATE_KEEP=1 keeps the mutants and their guest logs, to study one.
+if [ -n "${LG_MUTATE_KEEP:-}" ]; then
+	echo "# mutants and logs kept in $work"
+else
+	trap 'rm -rf "$work"' EXIT
+fi
 # The tree as it is now, so that it may change while the mutants run.
 mkdir "$work/tree"
 (cd "$top" && git ls-files -z | xargs -0 cp --parents -t "$work/tree")

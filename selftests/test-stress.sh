@@ -183,14 +183,14 @@ test_handler_window() {
 
 # Kthreads that nap, then exit, inside a replaced function, a few at a
 # time: each reaps itself in exit_notify(), leaving the task list, then
-# runs the rest of do_exit(), unmoved (the function is on its stack). The
-# timers call outer only on such a task, and spin 20 ms inside it. The
+# runs the rest of do_exit(), unmoved (the function is on its stack). A
+# return probe on release_task() calls outer there, spinning 20 ms. The
 # transition must wait for that task: a task off the task list is still
 # checked until it is dead, and one that was already exiting when the
 # transition started gets an entry too, or completing the transition
 # moves it in the middle of the call.
 test_departed_task() {
-	READERS=0 start_load threads=0 irq=1 departed=1
+	READERS=0 start_load threads=0 departed=1
 	# Scans again at once, as an operator's signal asks: one falls in
 	# the 20 ms of such a call.
 	sh -c "while :; do echo 1 2>/dev/null >$LG_SYSFS/test_lg_cons_patch/signal; sleep 0.005; done" &
@@ -199,7 +199,7 @@ test_departed_task() {
 	kill $poker
 	stop_load
 	[ "$(cons_counter departed)" -gt 0 ] ||
-		die "the timers never ran on a task off the task list"
+		die "outer never ran on a task off the task list"
 }
 
 # New tasks that get no universe entry at fork (out of memory, forced

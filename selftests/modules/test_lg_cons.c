@@ -16,16 +16,16 @@
  * "irq", a timer on each CPU calls outer in hard interrupt context, every
  * 6 ms, spinning 3 ms between the two calls of inner: on an idle CPU it
  * runs on the idle task, in the middle of its idle loop. With
- * "departed" as well, a kthread keeps starting kthreads that nap, then
- * exit, inside test_lg_cons_exit_inside(), which the patch replaces: each
+ * "departed", a kthread keeps starting kthreads that nap, then exit,
+ * inside test_lg_cons_exit_inside(), which the patch replaces: each
  * reaps itself in exit_notify() and runs the rest of do_exit() off the
- * task list, unmoved. The timers, every 50 us, call outer only on such a
- * task, spinning 20 ms there.
+ * task list, unmoved. A return probe on release_task() calls outer right
+ * there, spinning 20 ms inside it.
  *
  * /proc/test_lg_cons reads "old <n> new <n> mixed <n> tw <n> idle <n>
  * departed <n>", tw being how many times task_work ran inside outer, idle
- * and departed how many calls of outer the timers made on an idle task
- * and on a task off the task list.
+ * how many calls of outer the timers made on an idle task, and departed
+ * how many calls of outer ran on a task off the task list.
  *
  * With "newborn" (and busy), a kthread keeps starting threads that call
  * outer as the first thing they ever run, never switched out before
@@ -40,6 +40,7 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
+#include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/proc_fs.h>
@@ -72,7 +73,7 @@ MODULE_PARM_DESC(irq, "a timer on each CPU calls outer in interrupt context");
 
 static bool departed;
 module_param(departed, bool, 0444);
-MODULE_PARM_DESC(departed, "with irq: outer on exiting tasks off the task list only");
+MODULE_PARM_DESC(departed, "outer on exiting tasks off the task list");
 
 static bool newborn;
 module_param(newborn, bool, 0444);
@@ -86,8 +87,6 @@ static atomic_t calls_old, calls_new, calls_mixed, calls_tw, calls_idle;
 static atomic_t calls_departed;
 static struct task_struct *spawner, *newborn_spawner;
 static DEFINE_PER_CPU(struct hrtimer, cons_timer);
-/* Fast ticks left on this CPU, after a task said it is about to exit. */
-static DEFINE_PER_CPU(unsigned int, exit_ticks);
 static struct task_struct *workers[8];
 static int old_version = TEST_LG_CONS_OLD;
 
@@ -129,10 +128,15 @@ void test_lg_cons_wait(void)
 {
 	unsigned int i;
 
+	if (current->flags & PF_EXITING) {
+		/* Off the task list for as long as a few scans take. */
+		mdelay(20);
+		return;
+	}
 	if (busy || in_hardirq()) {
 		/* Not switched out: the task stays on its CPU, inside outer. */
 		preempt_disable();
-		mdelay(!in_hardirq() ? 2 : departed ? 20 : 3);
+		mdelay(in_hardirq() ? 3 : 2);
 		preempt_enable();
 		return;
 	}
@@ -176,25 +180,10 @@ static int cons_thread(void *data)
 
 static enum hrtimer_restart cons_timer_fn(struct hrtimer *timer)
 {
-	if (!departed) {
-		if (is_idle_task(current))
-			atomic_inc(&calls_idle);
-		test_lg_cons_outer();
-		hrtimer_forward_now(timer, ms_to_ktime(6));
-		return HRTIMER_RESTART;
-	}
-	if ((current->flags & PF_EXITING) && !pid_alive(current)) {
-		atomic_inc(&calls_departed);
-		test_lg_cons_outer();
-		this_cpu_write(exit_ticks, 0);
-	}
-	/* The rest of do_exit() takes microseconds: tick fast meanwhile. */
-	if (this_cpu_read(exit_ticks)) {
-		this_cpu_dec(exit_ticks);
-		hrtimer_forward_now(timer, ns_to_ktime(10 * NSEC_PER_USEC));
-	} else {
-		hrtimer_forward_now(timer, ns_to_ktime(50 * NSEC_PER_USEC));
-	}
+	if (is_idle_task(current))
+		atomic_inc(&calls_idle);
+	test_lg_cons_outer();
+	hrtimer_forward_now(timer, ms_to_ktime(6));
 	return HRTIMER_RESTART;
 }
 
@@ -206,12 +195,6 @@ static DECLARE_COMPLETION(short_done);
  */
 void test_lg_cons_short_exit(void)
 {
-	/* Tick fast on this CPU until the task is seen off the task list. */
-	preempt_disable();
-	this_cpu_write(exit_ticks, 500);
-	hrtimer_start(this_cpu_ptr(&cons_timer), ns_to_ktime(10 * NSEC_PER_USEC),
-		      HRTIMER_MODE_REL_PINNED);
-	preempt_enable();
 	kthread_complete_and_exit(&short_done, 0);
 }
 EXPORT_SYMBOL_GPL(test_lg_cons_short_exit);
@@ -238,6 +221,27 @@ static int short_thread(void *data)
 	test_lg_cons_exit_inside();
 	return 0;
 }
+
+/*
+ * A short-lived kthread that has just reaped itself: in the rest of
+ * do_exit(), before its last switch, it is on no task list.
+ */
+static int release_task_ret(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	if ((current->flags & PF_KTHREAD) && !pid_alive(current) &&
+	    kthread_func(current) == short_thread) {
+		atomic_inc(&calls_departed);
+		test_lg_cons_outer();
+	}
+	return 0;
+}
+
+static struct kretprobe release_task_probe = {
+	.kp.symbol_name	= "release_task",
+	.handler	= release_task_ret,
+	.maxactive	= 8,
+};
 
 /*
  * Kthreads reap themselves in exit_notify(), then run the rest of
@@ -339,8 +343,18 @@ static int __init test_lg_cons_init(void)
 		return ret;
 	do_exit_fn = (void *)addr;
 	threads = min_t(unsigned int, threads, ARRAY_SIZE(workers));
-	if (!proc_create_single("test_lg_cons", 0444, NULL, cons_show))
+	if (departed) {
+		ret = register_kretprobe(&release_task_probe);
+		if (ret) {
+			pr_err("no return probe on release_task(): %d\n", ret);
+			return ret;
+		}
+	}
+	if (!proc_create_single("test_lg_cons", 0444, NULL, cons_show)) {
+		if (departed)
+			unregister_kretprobe(&release_task_probe);
 		return -ENOMEM;
+	}
 	for (i = 0; i < threads; i++)
 		workers[i] = kthread_run(cons_thread, NULL, "test_lg_cons/%u", i);
 	for_each_possible_cpu(cpu) {
@@ -351,7 +365,7 @@ static int __init test_lg_cons_init(void)
 	}
 	if (irq)
 		on_each_cpu(cons_timer_start, NULL, 1);
-	if (irq && departed)
+	if (departed)
 		spawner = kthread_run(spawner_thread, NULL, "test_lg_spawner");
 	if (busy && newborn)
 		newborn_spawner = kthread_run(newborn_spawner_thread, NULL,
@@ -366,6 +380,8 @@ static void __exit test_lg_cons_exit(void)
 
 	if (!IS_ERR_OR_NULL(spawner))
 		kthread_stop(spawner);
+	if (departed)
+		unregister_kretprobe(&release_task_probe);
 	if (!IS_ERR_OR_NULL(newborn_spawner)) {
 		kthread_stop(newborn_spawner);
 		/* The last newborn may still be on its way out of our code. */
