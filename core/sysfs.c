@@ -23,6 +23,7 @@
 #include <linux/sysfs.h>
 
 #include "core.h"
+#include "pending.h"
 #include "sysfs.h"
 #include "transition.h"
 

@@ -39,11 +39,13 @@ void lg_cancel_transition(void);
 void lg_reverse_transition(void);
 void lg_force_transition(void);
 void lg_signal_transition(void);
-ssize_t lg_transition_pending(struct lg_live_patch *patch, char *buf);
-ssize_t lg_transition_stats(struct lg_live_patch *patch, char *buf);
 
-/* Any context: events that may complete the transition. */
+/* Any context: events that may complete the transition (switch.c). */
 void lg_transition_moved(struct task_struct *task, enum lg_moved_by how);
 void lg_transition_exiting(void);
+void lg_transition_kick(void);
+
+/* The worker's queue; idle tasks move while a work of it runs. */
+extern struct workqueue_struct *lg_wq;
 
 #endif /* _LIVEGRAFT_TRANSITION_H */

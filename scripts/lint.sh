@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# lint.sh - the kernel's checkpatch.pl over every C source and header, and
-# the shellcheck tool on every shell script; exit 0 only when both are clean.
+# lint.sh - the kernel's checkpatch.pl over every C source and header,
+# the tool shellcheck on every shell script, and a check that every
+# mutation of make mutate still applies; exit 0 only when all are clean.
 #
 # usage: lint.sh <linux-source dir holding scripts/checkpatch.pl>
 
@@ -35,6 +36,11 @@ if [ ${#shsrc[@]} -gt 0 ]; then
 	# are left to judgement, as in the kernel's own selftests.
 	shellcheck -x --severity=warning "${shsrc[@]}" || rc=1
 fi
+
+# The mutations of make mutate still apply to the code they break.
+echo "[lint] mutations of scripts/mutate.sh"
+"$(dirname "$0")/mutate.sh" --check | sed 's/^/[lint] /'
+[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 
 [ $rc -eq 0 ] && echo "[lint] clean" || echo "[lint] FAILED"
 exit $rc

@@ -8,6 +8,7 @@
 # scenario fails (or the guest crashes); one that survives is a failure.
 #
 # usage: mutate.sh [--arch "x86_64 arm64"] [--kver 6.1] [-j N] [NAME...]
+#        mutate.sh --check [NAME...]     only that each still applies
 #
 # A mutation whose text no longer matches the code fails as "stale": keep
 # the list in step with core/ (Documentation/testing.md says how).
@@ -16,12 +17,13 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-archs=x86_64 kver=6.1 jobs=2
+archs=x86_64 kver=6.1 jobs=2 check=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) archs=$2; shift 2 ;;
 	--kver) kver=$2; shift 2 ;;
 	-j) jobs=$2; shift 2 ;;
+	--check) check=1; shift ;;
 	-*) echo "mutate.sh: unknown option '$1'" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -68,36 +70,36 @@ mutation no-fentry-return-site core/check.c \
 # On x86_64 the mutant is the same program: ORC's __unwind_start() refuses
 # a task running on another CPU itself (task_on_another_cpu()); arm64's
 # frame-record walker is livegraft's own and trusts the check it removes.
-mutation running-task-checked core/transition.c \
+mutation running-task-checked core/switch.c \
 	's/if \(READ_ONCE\(task->on_cpu\) && task != current\) \{/if (0) {/' \
 	test-stress.sh \
 	"a task running in a replaced function is not judged by its stack" arm64
-mutation task-work-moves-unchecked core/transition.c \
-	's/move_current\(table,\n(\s+)READ_ONCE\(state->signaled\)/move_task(table, current,\n$1READ_ONCE(state->signaled)/' \
+mutation task-work-moves-unchecked core/switch.c \
+	's/move_current\(table,\n(\s+)READ_ONCE\(state->signaled\)/lg_move_task(table, current,\n$1READ_ONCE(state->signaled)/' \
 	test-stress.sh \
 	"task_work run inside a replaced function does not move"
-mutation moves-before-start core/transition.c \
+mutation moves-before-start core/switch.c \
 	's/if \(table && smp_load_acquire\(&table->open\)\)/if (table)/' \
 	test-stress.sh \
 	"no task mixes universes under stress|no task moves before the transition starts"
 mutation reversal-moves-everyone core/transition.c \
-	's/(\ttable->epoch\+\+;\n)/$1\t{\n\t\tstruct task_struct *g, *t;\n\n\t\trcu_read_lock();\n\t\tfor_each_process_thread(g, t)\n\t\t\tmove_task(table, t, LG_MOVED_STACK);\n\t\trcu_read_unlock();\n\t}\n/' \
+	's/(\ttable->epoch\+\+;\n)/$1\t{\n\t\tstruct task_struct *g, *t;\n\n\t\trcu_read_lock();\n\t\tfor_each_process_thread(g, t)\n\t\t\tlg_move_task(table, t, LG_MOVED_STACK);\n\t\trcu_read_unlock();\n\t}\n/' \
 	"test-transition.sh test-stress.sh" \
 	"a reversal waits for a sleeper in the new function|reversals under load mix nothing"
-mutation no-user-task-work core/transition.c \
-	's/(static void poke_user_task\(struct task_struct \*task,\s+struct lg_task_state \*state, bool signal\)\n\{\n)/$1\tif (!signal)\n\t\treturn;\n/' \
+mutation no-user-task-work core/switch.c \
+	's/(static void poke_user_task\([^)]*bool signal\)\n\{\n)/$1\tif (!signal)\n\t\treturn;\n/' \
 	test-transition.sh \
 	"a user task moves on its way back to user space"
-mutation no-fake-signal core/transition.c \
-	's/(static void send_signals\(struct lg_universe_table \*table, bool again\)\n\{\n)/$1\treturn;\n/' \
+mutation no-fake-signal core/switch.c \
+	's/(void lg_send_signals\(struct lg_universe_table \*table, bool again\)\n\{\n)/$1\treturn;\n/' \
 	test-transition.sh \
 	"user task moves after the fake signal|stall reported, signal sent automatically"
-mutation unbounded-pokes core/transition.c \
+mutation unbounded-pokes core/switch.c \
 	's/if \(!READ_ONCE\(state->work_queued\)\)\n(\t+queue_task_work)/if (1)\n$1/' \
 	test-transition.sh \
 	"a task in D state is poked once, not without bound"
-mutation idle-moved-unchecked core/transition.c \
-	's/queue_work_on\(cpu, lg_wq, per_cpu_ptr\(idle_kick, cpu\)\);\n\t\tunmoved\+\+;/move_task(table, idle, LG_MOVED_IDLE);/' \
+mutation idle-moved-unchecked core/switch.c \
+	's/queue_work_on\(cpu, lg_wq, per_cpu_ptr\(idle_kick, cpu\)\);\n\t\tunmoved\+\+;/lg_move_task(table, idle, LG_MOVED_IDLE);/' \
 	test-stress.sh \
 	"an interrupt on an idle CPU inside a replaced function does not move it"
 mutation idle-without-entry core/universe.c \
@@ -106,18 +108,18 @@ mutation idle-without-entry core/universe.c \
 	"an interrupt on an idle CPU inside a replaced function does not move it"
 # Tasks that left the task list but still run the end of do_exit().
 mutation departed-not-checked core/transition.c \
-	's/\tlg_universe_visit_departed\(table, switch_departed, &unmoved\);\n//' \
+	's/\tlg_universe_visit_departed\(table, lg_switch_departed, &unmoved\);\n//' \
 	test-stress.sh \
 	"an exiting task off the task list inside a replaced function holds the transition"
 mutation exits-not-pinned core/exits.c \
 	's/(int lg_exits_pin\(struct lg_universe_table \*table\)\n\{\n(?:.*\n){4})/$1\n\treturn 0;/' \
 	test-stress.sh \
 	"an exiting task off the task list inside a replaced function holds the transition"
-mutation no-lg-task-safe core/transition.c \
+mutation no-lg-task-safe core/switch.c \
 	's/(void lg_task_safe\(void\)\n\{\n)/$1\treturn;\n/' \
 	"test-transition.sh" \
 	"kthread moves at lg_task_safe()"
-mutation exit-not-accounted core/transition.c \
+mutation exit-not-accounted core/switch.c \
 	's/(void lg_transition_exiting\(void\)\n\{\n(?:.*\n){2})/$1\treturn;\n/' \
 	"test-transition.sh" \
 	"a task that exits moves as it exits"
@@ -145,6 +147,41 @@ mutation zombie-unreliable arch/arm64/stack.c \
 	test-transition.sh \
 	"a zombie does not block a transition" arm64
 
+# applies(index, dir) - the substitution matches the file once; prints it
+applies()
+{
+	perl -0777 -i -e '$n = 0; while (<>) { $n = '"${substs[$1]}"'; print; } exit($n == 1 ? 0 : 1)' \
+		"$2/${files[$1]}" 2>/dev/null
+}
+
+selected()
+{
+	[ ${#only[@]} -eq 0 ] && return 0
+	local n
+	for n in "${only[@]}"; do
+		[ "$n" = "$1" ] && return 0
+	done
+	return 1
+}
+
+# --check, for make lint: every mutation still applies to the code.
+if [ -n "$check" ]; then
+	stale=0
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	for i in "${!names[@]}"; do
+		selected "${names[$i]}" || continue
+		mkdir -p "$tmp/$i/$(dirname "${files[$i]}")"
+		cp "$top/${files[$i]}" "$tmp/$i/${files[$i]}"
+		if ! applies "$i" "$tmp/$i"; then
+			echo "STALE     ${names[$i]}: the substitution does not match ${files[$i]} once"
+			stale=$((stale + 1))
+		fi
+	done
+	[ "$stale" -eq 0 ] && echo "${#names[@]} mutations apply"
+	exit $((stale > 0))
+fi
+
 work=$(mktemp -d /tmp/livegraft-mutate.XXXXXX)
 # LG_MUTATE_KEEP=1 keeps the mutants and their guest logs, to study one.
 if [ -n "${LG_MUTATE_KEEP:-}" ]; then
@@ -164,7 +201,7 @@ run_one()
 	local i=$1 arch=$2 name=${names[$1]} dir out log caught
 	dir=$work/$name-$arch
 	cp -a "$work/tree" "$dir"
-	if ! perl -0777 -i -e '$n = 0; while (<>) { $n = '"${substs[$i]}"'; print; } exit($n == 1 ? 0 : 1)' "$dir/${files[$i]}" 2>/dev/null; then
+	if ! applies "$i" "$dir"; then
 		echo "STALE     $name ($arch): the substitution does not match ${files[$i]} once"
 		return 1
 	fi
@@ -185,16 +222,6 @@ run_one()
 		return 0
 	fi
 	echo "SURVIVED  $name ($arch): ${tests[$i]} passed"
-	return 1
-}
-
-selected()
-{
-	[ ${#only[@]} -eq 0 ] && return 0
-	local n
-	for n in "${only[@]}"; do
-		[ "$n" = "$1" ] && return 0
-	done
 	return 1
 }
 
