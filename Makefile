@@ -48,6 +48,7 @@ BUILD ?= build/$(ARCH)-local
 TARGET_STAMP :=
 endif
 KSFT := $(LG_CACHE)/src/linux-source-$(KVER)/tools/testing/selftests
+KLP_SRC := $(LG_CACHE)/src/linux-source-$(KVER)
 BUILD_ABS = $(abspath $(BUILD))
 
 # No BTF for out-of-tree modules: the headers have no vmlinux to base it on.
@@ -69,13 +70,25 @@ $(TARGET)/release:
 deps:
 	scripts/deps.sh $(ARCH) $(KVER)
 
-modules: $(TARGET_STAMP)
+modules: $(TARGET_STAMP) $(if $(TARGET_STAMP),| $(KLP_SRC)/klp-tests)
 	@mkdir -p $(BUILD)
 	@rsync -aR --delete-after $(KBUILD_SRC) $(BUILD)/ \
 		--exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		--exclude='*.mod' --exclude='*.mod.c' --exclude='*.order' \
-		--exclude='*.symvers'
+		--exclude='*.symvers' --exclude=klp
 	$(MAKE) $(KBUILD_ARGS) modules
+ifneq ($(TARGET_STAMP),)
+	@mkdir -p $(BUILD)/klp/samples $(BUILD)/klp/tests
+	@rsync -a $(KLP_SRC)/samples/livepatch/ $(BUILD)/klp/samples/
+	@rsync -aL $(KLP_SRC)/klp-tests/ $(BUILD)/klp/tests/
+	$(MAKE) $(EXTMOD_ARGS) M=$(BUILD_ABS)/klp/samples CONFIG_SAMPLE_LIVEPATCH=m modules
+	$(MAKE) $(EXTMOD_ARGS) M=$(BUILD_ABS)/klp/tests CONFIG_TEST_LIVEPATCH=m modules
+endif
+
+# The kernel's livepatch samples and test modules, unmodified, from
+# Debian's linux-source: built against livegraft, they run on it.
+$(KLP_SRC)/klp-tests:
+	scripts/deps.sh $(ARCH) $(KVER)
 
 # CMD reaches the guest's shell as typed: neither make nor the host's
 # shell expands it.
@@ -98,12 +111,19 @@ MUTATE_ARCHS ?= x86_64
 mutate: $(TARGET_STAMP)
 	scripts/mutate.sh --arch "$(MUTATE_ARCHS)" --kver $(KVER)
 
+# A patch module of the user's, or one written for the kernel's livepatch:
+# include/klp comes before the kernel's headers (NOSTDINC_FLAGS, which
+# kbuild puts first), so that its <linux/livepatch.h> is livegraft's.
+EXTMOD_ARGS = -C $(KDIR) ARCH=$(ARCH) \
+	$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE)) \
+	CONFIG_DEBUG_INFO_BTF_MODULES= \
+	KBUILD_EXTRA_SYMBOLS=$(BUILD_ABS)/Module.symvers \
+	NOSTDINC_FLAGS="-nostdinc -I$(abspath include/klp)" \
+	KCFLAGS=-I$(abspath include)
+
 extmod: modules
 	@test -n "$(M)" || { echo "usage: make extmod M=<dir of your patch module>"; exit 2; }
-	$(MAKE) -C $(KDIR) M=$(abspath $(M)) ARCH=$(ARCH) \
-		$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE)) \
-		KBUILD_EXTRA_SYMBOLS=$(BUILD_ABS)/Module.symvers \
-		KCFLAGS=-I$(abspath include) modules
+	$(MAKE) $(EXTMOD_ARGS) M=$(abspath $(M)) modules
 
 lint: $(LG_CACHE)/src/linux-source-$(KVER)/version
 	scripts/lint.sh $(LG_CACHE)/src/linux-source-$(KVER)

@@ -12,7 +12,7 @@
  * Each function of the transition blocks:
  *  - the code a task leaves: when patching, the replacement below it on
  *    its func_stack, or else the old function; when unpatching, the
- *    replacement;
+ *    replacement, which for a nop of a replace patch is the old function;
  *  - the old function's ftrace call return site, in both directions. A
  *    task preempted in the ftrace handler, or in the trampoline after it,
  *    has its jump already decided by its universe while its stack shows
@@ -94,6 +94,12 @@ void lg_check_update(void)
 		lg_for_each_func(obj, func) {
 			const char *name = func->desc->old_name;
 
+			if (lg_target_state == LG_UNPATCHED && func->nop) {
+				/* A nop's code is the original function. */
+				add_blocking(ranges, func->old_addr,
+					     func->old_size, name);
+				continue;
+			}
 			if (lg_target_state == LG_UNPATCHED) {
 				add_blocking(ranges, func->old_addr,
 					     LG_ARCH_FENTRY_RET_MAX + 1, name);

@@ -16,6 +16,7 @@
 #include "hooks.h"
 #include "ksyms.h"
 #include "modules.h"
+#include "shadow.h"
 #include "sysfs.h"
 #include "transition.h"
 
@@ -79,6 +80,7 @@ static void __exit livegraft_exit(void)
 	lg_transition_exit_module();
 	lg_check_exit();
 	lg_hooks_exit();
+	lg_shadow_exit();
 	pr_notice("unloaded\n");
 }
 

@@ -3,8 +3,9 @@
  * core.h - livegraft's own view of a patch.
  *
  * The public structs (include/livegraft.h) are the patch author's
- * description and stay read-only; every patch gets a tree of the structs
- * below, which carry all of the framework's state.
+ * description and stay read-only, but for lg_object.mod, kept for the
+ * callbacks; every patch gets a tree of the structs below, which carry
+ * all of the framework's state.
  */
 #ifndef _LIVEGRAFT_CORE_H
 #define _LIVEGRAFT_CORE_H
@@ -20,8 +21,9 @@
 
 /**
  * struct lg_live_func - one replaced function, as applied
- * @new_func:	the replacement, copied from @desc: the handler's one read
- * @desc:	the author's description
+ * @new_func:	the replacement, copied from @desc: the handler's one read;
+ *		NULL for a nop, which runs the original code
+ * @desc:	the author's description; a nop's is livegraft's own
  * @obj:	the object it belongs to
  * @old_addr:	the resolved address of the old function, 0 while unloaded
  * @old_size:	its size, for stack checks
@@ -31,6 +33,9 @@
  * @kobj:	sysfs <patch>/<object>/<function,sympos>
  * @patched:	on a func_stack: the handler may pick it
  * @transition:	the handler must ask the current task's universe
+ * @nop:	added by a replace patch for a function that an older patch
+ *		replaces and it does not: the way back to the original code,
+ *		for the transition only (replace.c)
  *
  * @patched and @transition together: 0/0 not applied; 1/1 being applied
  * or reverted, the task's universe decides; 1/0 applied for everyone.
@@ -47,6 +52,7 @@ struct lg_live_func {
 	struct kobject kobj;
 	bool patched;
 	bool transition;
+	bool nop;
 };
 
 /**
@@ -60,6 +66,8 @@ struct lg_live_func {
  * @loaded:	the object's code is in the kernel (always, for vmlinux)
  * @patched:	its functions are on their func_stacks
  * @post_unpatch_ok: pre_patch succeeded, so post_unpatch is owed
+ * @dynamic:	made by a replace patch to hold nops; its @desc is
+ *		livegraft's own, without callbacks
  */
 struct lg_live_object {
 	struct lg_object *desc;
@@ -71,6 +79,7 @@ struct lg_live_object {
 	bool loaded;
 	bool patched;
 	bool post_unpatch_ok;
+	bool dynamic;
 };
 
 /**

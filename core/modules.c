@@ -92,6 +92,7 @@ static void revert_object(struct lg_live_object *obj, bool going)
 	lg_post_unpatch_callback(obj);
 	lg_forget_object(obj);
 	obj->mod = NULL;
+	obj->desc->mod = NULL;
 	obj->loaded = false;
 }
 

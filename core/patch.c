@@ -17,6 +17,8 @@
 #include "core.h"
 #include "modules.h"
 #include "redirect.h"
+#include "replace.h"
+#include "state.h"
 #include "symbols.h"
 #include "sysfs.h"
 #include "transition.h"
@@ -91,7 +93,7 @@ static int check_patch(struct lg_patch *desc)
 	const struct lg_object *o, *p;
 	const struct lg_func *f, *g;
 	const char *name;
-	int count = 0, ret;
+	int ret;
 
 	if (!desc || !desc->mod) {
 		pr_err("invalid patch: it needs its module\n");
@@ -102,17 +104,10 @@ static int check_patch(struct lg_patch *desc)
 		pr_err("'%s': the patch has no objects\n", name);
 		return -EINVAL;
 	}
-	if (desc->replace || (desc->states && desc->states[0].id)) {
-		pr_err("'%s': atomic replace and system states are not supported yet\n",
-		       name);
-		return -EOPNOTSUPP;
-	}
-
 	for (o = desc->objs; !is_last_object(o); o++) {
 		ret = check_object(name, o);
 		if (ret < 0)
 			return ret;
-		count += ret;
 		for (p = desc->objs; p != o; p++) {
 			if (same_object(p, o)) {
 				pr_err("'%s': object '%s' is listed twice\n",
@@ -130,10 +125,7 @@ static int check_patch(struct lg_patch *desc)
 			}
 		}
 	}
-	if (!count) {
-		pr_err("'%s': the patch has no functions\n", name);
-		return -EINVAL;
-	}
+	/* No function at all is fine: callbacks, states, or a replace. */
 	return 0;
 }
 
@@ -398,6 +390,9 @@ int lg_enable_patch(struct lg_patch *desc)
 		ret = -EBUSY;
 		goto out_unlock;
 	}
+	ret = lg_states_compatible(desc);
+	if (ret)
+		goto out_unlock;
 	if (!try_module_get(desc->mod)) {
 		ret = -ENODEV;
 		goto out_unlock;
@@ -409,7 +404,9 @@ int lg_enable_patch(struct lg_patch *desc)
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
-	ret = resolve_loaded_objects(patch);
+	ret = desc->replace ? lg_add_nops(patch) : 0;
+	if (!ret)
+		ret = resolve_loaded_objects(patch);
 	if (!ret)
 		ret = lg_sysfs_add_patch(patch);
 	if (!ret) {
@@ -467,6 +464,8 @@ int lg_pre_patch_callback(struct lg_live_object *obj)
 {
 	int ret = 0;
 
+	/* As the kernel's klp_object.mod, which callbacks read. */
+	obj->desc->mod = obj->mod;
 	if (obj->desc->callbacks.pre_patch)
 		ret = obj->desc->callbacks.pre_patch(obj->desc);
 	obj->post_unpatch_ok = !ret;

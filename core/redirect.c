@@ -97,7 +97,9 @@ static void notrace lg_ftrace_handler(unsigned long ip,
 		}
 	}
 
-	lg_arch_set_ip(fregs, (unsigned long)func->new_func);
+	/* A nop: the original code, that of a replace patch's universe. */
+	if (func->new_func)
+		lg_arch_set_ip(fregs, (unsigned long)func->new_func);
 unlock:
 	ftrace_test_recursion_unlock(bit);
 }

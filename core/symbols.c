@@ -135,7 +135,8 @@ int lg_resolve_object(struct lg_live_object *obj)
 			ret = -ENOENT;
 			goto err;
 		}
-		if (!lg_ksym.kallsyms_lookup_size_offset((unsigned long)func->desc->new_func,
+		if (!func->nop &&
+		    !lg_ksym.kallsyms_lookup_size_offset((unsigned long)func->desc->new_func,
 							 &func->new_size,
 							 &offset)) {
 			pr_err("'%s': no size known for the replacement of '%s'\n",

@@ -195,12 +195,24 @@ static void patch_release(struct kobject *kobj)
 
 static void object_release(struct kobject *kobj)
 {
-	kfree(to_object(kobj));
+	struct lg_live_object *obj = to_object(kobj);
+
+	if (obj->dynamic) {
+		kfree(obj->desc->name);
+		kfree(obj->desc);
+	}
+	kfree(obj);
 }
 
 static void func_release(struct kobject *kobj)
 {
-	kfree(to_func(kobj));
+	struct lg_live_func *func = to_func(kobj);
+
+	if (func->nop) {
+		kfree(func->desc->old_name);
+		kfree(func->desc);
+	}
+	kfree(func);
 }
 
 static const struct kobj_type lg_patch_ktype = {

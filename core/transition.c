@@ -31,6 +31,7 @@
 #include "ksyms.h"
 #include "pending.h"
 #include "redirect.h"
+#include "replace.h"
 #include "switch.h"
 #include "transition.h"
 #include "universe.h"
@@ -91,6 +92,7 @@ static void lg_complete_transition(void)
 {
 	struct lg_live_patch *patch = lg_transition_patch;
 	struct lg_live_object *obj;
+	bool replace;
 	int i;
 
 	pr_debug("'%s': completing %s transition\n", patch->name,
@@ -101,6 +103,9 @@ static void lg_complete_transition(void)
 		/* No handler may still see the funcs just taken off. */
 		lg_synchronize();
 	}
+	replace = patch->desc->replace && lg_target_state == LG_PATCHED;
+	if (replace)
+		lg_replace_older_patches(patch);
 
 	/*
 	 * Every task is in the target universe: without the marks the
@@ -109,6 +114,8 @@ static void lg_complete_transition(void)
 	 */
 	set_transition(patch, false);
 	lg_synchronize();
+	if (replace)
+		lg_discard_nops(patch);
 	lg_universe_destroy();
 	lg_check_clear();
 	cancel_delayed_work(&transition_work);
@@ -184,6 +191,8 @@ bool lg_try_complete_transition(void)
 		lg_complete_transition();
 		if (!patch->enabled)
 			lg_free_patch_async(patch);
+		else if (patch->desc->replace)
+			lg_free_replaced_patches(patch);
 		return true;
 	}
 
@@ -365,6 +374,7 @@ void lg_reverse_transition(void)
  */
 void lg_force_transition(void)
 {
+	struct lg_live_patch *patch;
 	struct lg_universe_table *table;
 	struct task_struct *g, *task;
 	int cpu;
@@ -373,7 +383,12 @@ void lg_force_transition(void)
 	pr_warn("'%s': forcing remaining tasks to the %s state, the patch module can no longer be removed\n",
 		lg_transition_patch->name,
 		lg_target_state == LG_PATCHED ? "patched" : "unpatched");
-	lg_transition_patch->forced = true;
+	/*
+	 * A task may be left in any patch's code, that of a patch this one
+	 * replaces included: every module stays, as in the kernel.
+	 */
+	list_for_each_entry(patch, &lg_patches, node)
+		patch->forced = true;
 
 	table = rcu_dereference_protected(lg_table, lockdep_is_held(&lg_mutex));
 	lg_universe_reserve();

@@ -56,6 +56,8 @@ struct lg_callbacks {
  *		loaded before the patch, after it, or never
  * @funcs:	the functions, ending with an all-zero entry
  * @callbacks:	optional hooks
+ * @mod:	set by livegraft, for callbacks: the module of a module
+ *		object while it is loaded, NULL for vmlinux or when not
  *
  * An array of these ends with an entry whose @name and @funcs are NULL.
  */
@@ -63,6 +65,7 @@ struct lg_object {
 	const char *name;
 	struct lg_func *funcs;
 	struct lg_callbacks callbacks;
+	struct module *mod;
 };
 
 /**
@@ -84,7 +87,9 @@ struct lg_state {
  * @mod:	the patch module, THIS_MODULE; it names the patch
  * @objs:	the objects to patch
  * @states:	optional system states, ending with a zero @id
- * @replace:	a cumulative patch that replaces every patch before it
+ * @replace:	a cumulative patch: it replaces every patch before it in
+ *		one transition; functions they replace and it does not go
+ *		back to the original code, and they end disabled and freed
  */
 struct lg_patch {
 	struct module *mod;
@@ -110,6 +115,27 @@ struct lg_patch {
 int lg_enable_patch(struct lg_patch *patch);
 
 /**
+ * lg_get_state() - a system state of a patch
+ * @patch:	the patch
+ * @id:		the state's id
+ *
+ * Return: the state in @patch->states, or NULL.
+ */
+struct lg_state *lg_get_state(struct lg_patch *patch, unsigned long id);
+
+/**
+ * lg_get_prev_state() - the state @id as the installed patches have it
+ * @id:		the state's id
+ *
+ * For callbacks of the patch in transition, to take over what an older
+ * patch set up: the state of the newest patch below it that has @id.
+ * Outside a transition it WARNs and returns NULL.
+ *
+ * Return: the state, or NULL when no older patch has it.
+ */
+struct lg_state *lg_get_prev_state(unsigned long id);
+
+/**
  * lg_lookup_symbol() - the address of any symbol kallsyms knows
  * @objname:	NULL for vmlinux, else the name of a loaded module
  * @name:	the symbol's name
@@ -124,6 +150,85 @@ int lg_enable_patch(struct lg_patch *patch);
  */
 int lg_lookup_symbol(const char *objname, const char *name,
 		     unsigned long sympos, unsigned long *addr);
+
+/**
+ * typedef lg_shadow_ctor_t - constructor of a shadow variable
+ * @obj:	the object the variable is attached to
+ * @shadow_data: the variable's data, zeroed
+ * @ctor_data:	what the caller of lg_shadow_alloc() passed
+ *
+ * Runs under a spinlock with interrupts off, only when the variable is
+ * really added. Return: 0, or an error that frees it.
+ */
+typedef int (*lg_shadow_ctor_t)(void *obj, void *shadow_data, void *ctor_data);
+
+/**
+ * typedef lg_shadow_dtor_t - destructor of a shadow variable
+ * @obj:	the object the variable is attached to
+ * @shadow_data: the variable's data
+ *
+ * Runs under a spinlock with interrupts off, before the data is freed.
+ */
+typedef void (*lg_shadow_dtor_t)(void *obj, void *shadow_data);
+
+/**
+ * lg_shadow_get() - the shadow variable <@obj, @id>
+ * @obj:	the object (any address: it is only a key)
+ * @id:		which of its shadow variables
+ *
+ * Lock-free; any context. The caller keeps the variable alive: nothing
+ * prevents lg_shadow_free() from freeing it after this returns.
+ *
+ * Return: its data, or NULL.
+ */
+void *lg_shadow_get(void *obj, unsigned long id);
+
+/**
+ * lg_shadow_alloc() - attach a new shadow variable to an object
+ * @obj:	the object
+ * @id:		the variable's id; <@obj, @id> must not exist yet
+ * @size:	size of its data, zeroed before @ctor runs
+ * @gfp:	allocation flags, for the context of the caller
+ * @ctor:	optional constructor
+ * @ctor_data:	passed to @ctor
+ *
+ * Return: the data, or NULL when allocation or @ctor failed, or when
+ * <@obj, @id> already exists (a WARN: use lg_shadow_get_or_alloc()).
+ */
+void *lg_shadow_alloc(void *obj, unsigned long id, size_t size, gfp_t gfp,
+		      lg_shadow_ctor_t ctor, void *ctor_data);
+
+/**
+ * lg_shadow_get_or_alloc() - the shadow variable <@obj, @id>, made if
+ * there is none
+ *
+ * As lg_shadow_alloc(), but an existing variable is returned as it is,
+ * without @ctor.
+ */
+void *lg_shadow_get_or_alloc(void *obj, unsigned long id, size_t size,
+			     gfp_t gfp, lg_shadow_ctor_t ctor, void *ctor_data);
+
+/**
+ * lg_shadow_free() - detach and free the shadow variable <@obj, @id>
+ * @obj:	the object
+ * @id:		the variable's id
+ * @dtor:	optional destructor, run before the data is freed
+ *
+ * The memory goes after an RCU grace period, so that a lock-free
+ * lookup that found it may finish. Nothing happens if it does not exist.
+ */
+void lg_shadow_free(void *obj, unsigned long id, lg_shadow_dtor_t dtor);
+
+/**
+ * lg_shadow_free_all() - free every shadow variable of id @id
+ * @id:		the id
+ * @dtor:	optional destructor, run for each
+ *
+ * Shadow variables outlive the patch that made them, so that a
+ * cumulative successor may take them over: the last patch that uses
+ * them frees them, typically from a post_unpatch callback.
+ */
+void lg_shadow_free_all(unsigned long id, lg_shadow_dtor_t dtor);
 
 /**
  * lg_task_safe() - tell livegraft the calling kthread may change universe

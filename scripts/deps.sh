@@ -180,25 +180,36 @@ fetch_busybox()
 	rm -rf "$TARGET/bb" "$TARGET/debs"
 }
 
-# fetch_kselftest() - the kselftest runner and checkpatch.pl, straight from
-# Debian's linux-source package: the real harness, not a copy in our tree.
+# fetch_kselftest() - the kselftest runner, checkpatch.pl, and the kernel's
+# livepatch samples and test modules (built against livegraft's
+# compatibility layer), straight from Debian's linux-source package: the
+# real harness and code nobody here wrote, not copies in our tree.
 fetch_kselftest()
 {
 	local src=$LG_CACHE/src/linux-source-$KVER
 	local version tarball=/usr/src/linux-source-$KVER.tar.xz
 
-	version=$(dpkg-query -W -f='${Version}' "linux-source-$KVER")
+	# The stamp names what is extracted, so that a new list re-extracts.
+	version="$(dpkg-query -W -f='${Version}' "linux-source-$KVER") klp"
 	[ "$(cat "$src/version" 2>/dev/null)" = "$version" ] && return 0
-	pp "extracting the kselftest runner and checkpatch.pl from $tarball"
+	pp "extracting the kselftest runner, checkpatch.pl and the livepatch samples and test modules from $tarball"
 	rm -rf "$src"
 	mkdir -p "$LG_CACHE/src"
+	# The kernel's livepatch test modules moved in 6.10.
+	case $KVER in
+	6.1) klp_tests=lib/livepatch ;;
+	*) klp_tests=tools/testing/selftests/livepatch/test_modules ;;
+	esac
 	tar -xf "$tarball" -C "$LG_CACHE/src" \
 		"linux-source-$KVER/tools/testing/selftests/run_kselftest.sh" \
 		"linux-source-$KVER/tools/testing/selftests/kselftest" \
 		"linux-source-$KVER/tools/testing/selftests/lib.mk" \
 		"linux-source-$KVER/scripts/checkpatch.pl" \
 		"linux-source-$KVER/scripts/spelling.txt" \
-		"linux-source-$KVER/scripts/const_structs.checkpatch"
+		"linux-source-$KVER/scripts/const_structs.checkpatch" \
+		"linux-source-$KVER/samples/livepatch" \
+		"linux-source-$KVER/$klp_tests"
+	ln -sfn "$klp_tests" "$src/klp-tests"
 	echo "$version" >"$src/version"
 }
 

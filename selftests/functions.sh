@@ -136,6 +136,16 @@ disable_patch() {
 	loop_until "[ ! -e $(patch_dir "$1") ]" || die "patch $1 was not freed"
 }
 
+# unload_replaced(mod) - rmmod a patch module that a replace patch
+# superseded: without writing enabled, once livegraft released it
+unload_replaced() {
+	loop_until "[ ! -e $(patch_dir "$1") ]" ||
+		die "the replaced patch $1 is still in sysfs"
+	loop_until "[ \"\$(cat /sys/module/$1/refcnt)\" = 0 ]" ||
+		die "the replaced patch $1 is still held"
+	unload_mod "$1"
+}
+
 # write_fails(file, value, errno text) - a write that must fail so
 write_fails() {
 	out=$( (echo "$2" >"$1") 2>&1) && die "writing '$2' to $1 succeeded"
@@ -168,7 +178,7 @@ transcript() {
 	from=$(grep -n "===== TEST: $LG_TEST =====" "$LG_TMP/dmesg" | tail -n 1 | cut -d: -f1)
 	tail -n +"${from:-1}" "$LG_TMP/dmesg" |
 		sed -e 's/^\[[ 0-9.]*\] //' |
-		grep -E 'livegraft|test_lg|^% |^(insmod|rmmod|sysctl): ' |
+		grep -E 'livegraft|test_lg|test_klp|^% |^(insmod|rmmod|sysctl): ' |
 		grep -v -e '===== TEST: ' -e 'taints kernel' -e 'tainting kernel' \
 			-e 'loading out-of-tree module' -e 'module verification failed'
 }

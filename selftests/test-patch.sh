@@ -187,6 +187,17 @@ test_samples() {
 	assert_eq /proc/livegraft_target "the answer is 42" "$(cat /proc/livegraft_target)"
 	disable_patch livegraft-sample-mod
 	assert_eq /proc/livegraft_target "the answer is 41" "$(cat /proc/livegraft_target)"
+	load_patch livegraft-sample-shadow
+	assert_eq "first session" "the answer is 41 (session 1)" "$(cat /proc/livegraft_target)"
+	assert_eq "second session" "the answer is 41 (session 2)" "$(cat /proc/livegraft_target)"
+	load_patch livegraft-sample-cumulative
+	assert_eq "after the cumulative patch" "the answer is 42 (session 3)" \
+		"$(cat /proc/livegraft_target)"
+	unload_replaced livegraft-sample-shadow
+	assert_eq "the cumulative patch alone" "the answer is 42 (session 4)" \
+		"$(cat /proc/livegraft_target)"
+	disable_patch livegraft-sample-cumulative
+	assert_eq /proc/livegraft_target "the answer is 41" "$(cat /proc/livegraft_target)"
 }
 
 run_test "basic function patching" test_basic

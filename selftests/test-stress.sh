@@ -216,6 +216,41 @@ test_fork_without_entry() {
 	[ "$(cons_counter new)" -gt 0 ] || die "no call ran the new code"
 }
 
+# A chain of cumulative patches under load: version 2 (test_lg_cons_patch),
+# replaced by 3, then by 4, each transition from one set of replacements
+# to the next, and a reversal in the middle of the replacement of 2 by 3:
+# every call of outer runs the inner of its own version.
+test_replace_chain() {
+	start_load threads=4 task_safe=1
+	V3=$LG_SYSFS/test_lg_cons_v3
+	cycle=0 reversals=0
+	while [ $cycle -lt "$CYCLES" ]; do
+		load_patch test_lg_cons_patch replace=1
+		# Reversed if still in transition, else disabled: either way
+		# version 3 goes, and version 2 stays if it was reversed.
+		load_mod test_lg_cons_v3 replace=1
+		echo 0 2>/dev/null >"$V3/enabled" || true
+		loop_until "[ ! -e $V3 ]" || die "version 3 not freed: $(cat "$V3/pending")"
+		unload_mod test_lg_cons_v3
+		if [ "$(cat "$LG_SYSFS/test_lg_cons_patch/enabled" 2>/dev/null)" = 1 ]; then
+			reversals=$((reversals + 1))
+		else
+			unload_replaced test_lg_cons_patch
+			load_patch test_lg_cons_patch replace=1
+		fi
+		load_patch test_lg_cons_v3 replace=1
+		unload_replaced test_lg_cons_patch
+		load_patch test_lg_cons_v4 replace=1
+		unload_replaced test_lg_cons_v3
+		disable_patch test_lg_cons_v4
+		unload_mod test_lg_cons_v4
+		cycle=$((cycle + 1))
+	done
+	echo "# $reversals reversals of a replacement in $cycle cycles"
+	stop_load
+	[ "$(cons_counter new)" -gt 0 ] || die "no call ran a new version"
+}
+
 run_test "no task mixes universes under stress" test_consistency
 run_test "a task running in a replaced function is not judged by its stack" test_running_tasks
 run_test "an interrupt on an idle CPU inside a replaced function does not move it" test_idle_interrupted
@@ -223,6 +258,7 @@ run_test "an exiting task off the task list inside a replaced function holds the
 run_test "tasks forked without an entry mix nothing" test_fork_without_entry
 run_test "task_work run inside a replaced function does not move" test_task_work_mid_call
 run_test "reversals under load mix nothing" test_reversals
+run_test "a chain of cumulative patches under load mixes nothing" test_replace_chain
 run_test "no task moves before the transition starts" test_no_move_before_start
 run_test "a task stopped in the ftrace handler does not move" test_handler_window
 finish

@@ -227,6 +227,40 @@ test_stack_with_sleeper() {
 	wait_transition test_lg_busy_patch2
 }
 
+# A replace patch that drops a function of the patch it replaces sends it
+# back to the original code through a nop, and leaves the replaced
+# patch's version of it: it waits for the kthread asleep there, whose
+# pending line names the function. Reversed, it leaves the old set
+# exactly; let through, it replaces the first patch, whose module can then
+# go without a write to enabled.
+test_replace_with_sleeper() {
+	setup block=0
+	load_patch $LP block=1
+	sleep 0.3
+	P2=$LG_SYSFS/test_lg_busy_patch2
+	load_mod test_lg_busy_patch2 replace=1 sleep_too=0
+	loop_until "grep -q '$BUSY: kthread, test_lg_busy_sleep\$' $P2/pending" ||
+		die "the kthread in the dropped function does not block: $(cat $P2/pending)"
+	[ -d "$P2/$BUSY/test_lg_busy_sleep,1" ] || die "no nop in sysfs: $(ls $P2/$BUSY)"
+	sleep 1
+	check_value "$P2/transition" 1
+	log "% echo 0 > $P2/enabled"
+	echo 0 >"$P2/enabled"
+	loop_until "[ ! -e $P2 ]" || die "reversed replace patch not freed: $(cat $P2/pending)"
+	check_value "$P/enabled" 1
+	assert_eq "/proc/$BUSY after the reversal" patched "$(cat /proc/$BUSY)"
+	unload_mod test_lg_busy_patch2
+
+	load_mod test_lg_busy_patch2 replace=1 sleep_too=0
+	loop_until "grep -q '$BUSY: kthread, test_lg_busy_sleep\$' $P2/pending" ||
+		die "the kthread in the dropped function does not block: $(cat $P2/pending)"
+	echo 0 >/sys/module/$LP/parameters/block
+	wait_transition test_lg_busy_patch2
+	unload_replaced $LP
+	[ ! -e "$P2/$BUSY/test_lg_busy_sleep,1" ] || die "the nop outlived the transition"
+	check_value "$P2/enabled" 1
+}
+
 # A user task blocked in a replaced function cannot move by its stack; once
 # it leaves, the task_work it was given moves it on its way back to user
 # space, before any stack check could. This checks the mechanism through
@@ -287,6 +321,7 @@ run_test "a task in D state is poked once, not without bound" test_signal_bounde
 run_test "a zombie does not block a transition" test_zombie
 run_test "a reversal waits for a sleeper in the new function" test_reverse_with_sleeper
 run_test "a stacked patch waits for a sleeper in the one below" test_stack_with_sleeper
+run_test "a replace patch waits for a sleeper in a function it drops" test_replace_with_sleeper
 run_test "a user task moves on its way back to user space" test_user_return
 run_test "a task that exits moves as it exits" test_exit
 run_test "idle, CPU-bound and forking tasks" test_busy_system

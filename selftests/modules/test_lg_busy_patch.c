@@ -18,6 +18,14 @@ static bool block;
 module_param(block, bool, 0644);
 MODULE_PARM_DESC(block, "the kthread stays in the new test_lg_busy_sleep()");
 
+static bool replace;
+module_param(replace, bool, 0444);
+MODULE_PARM_DESC(replace, "a cumulative patch, replacing every patch before it");
+
+static bool sleep_too = true;
+module_param(sleep_too, bool, 0444);
+MODULE_PARM_DESC(sleep_too, "replace test_lg_busy_sleep() too (0: a replace patch drops it)");
+
 static void new_sleep(void)
 {
 	while (READ_ONCE(block) && !kthread_should_stop())
@@ -53,6 +61,10 @@ static struct lg_patch patch = {
 
 static int __init test_lg_busy_patch_init(void)
 {
+	patch.replace = replace;
+	/* test_lg_busy_sleep is first. */
+	if (!sleep_too)
+		objs[0].funcs = &funcs[1];
 	return lg_enable_patch(&patch);
 }
 

@@ -99,7 +99,7 @@ static int old_version = TEST_LG_CONS_OLD;
 void test_lg_cons_record(int expected, int a, int b)
 {
 	if (a == expected && b == expected) {
-		atomic_inc(expected == TEST_LG_CONS_NEW ? &calls_new : &calls_old);
+		atomic_inc(expected == TEST_LG_CONS_OLD ? &calls_old : &calls_new);
 		return;
 	}
 	atomic_inc(&calls_mixed);

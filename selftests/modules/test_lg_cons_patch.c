@@ -6,6 +6,8 @@
  * Built a second time as test_lg_cons_fail (TEST_LG_CONS_FAIL): then the
  * patch has a second object, vmlinux, whose pre_patch callback sleeps
  * for fail_ms and fails, while the first object is already redirected.
+ * Built again as test_lg_cons_v3 and test_lg_cons_v4, cumulative
+ * successors whose inner returns 3 and 4 (TEST_LG_CONS_VERSION).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -17,7 +19,15 @@
 
 #include "test_lg_cons.h"
 
-static int new_version = TEST_LG_CONS_NEW;
+#ifndef TEST_LG_CONS_VERSION
+#define TEST_LG_CONS_VERSION	TEST_LG_CONS_NEW
+#endif
+
+static bool replace;
+module_param(replace, bool, 0444);
+MODULE_PARM_DESC(replace, "a cumulative patch, replacing every patch before it");
+
+static int new_version = TEST_LG_CONS_VERSION;
 
 static int new_inner(void)
 {
@@ -32,7 +42,7 @@ static void new_outer(void)
 	a = test_lg_cons_inner();
 	test_lg_cons_wait();
 	b = test_lg_cons_inner();
-	test_lg_cons_record(TEST_LG_CONS_NEW, a, b);
+	test_lg_cons_record(TEST_LG_CONS_VERSION, a, b);
 }
 
 /* A short-lived kthread of test_lg_cons naps, then exits, in here. */
@@ -93,6 +103,7 @@ static struct lg_patch patch = {
 
 static int __init test_lg_cons_patch_init(void)
 {
+	patch.replace = replace;
 	return lg_enable_patch(&patch);
 }
 
