@@ -142,6 +142,23 @@ mutation no-reversal core/sysfs.c \
 	's/if \(patch == lg_transition_patch && patch->enabled != enabled\) \{/if (0) {/' \
 	test-transition.sh \
 	"disable during the transition reverses it"
+# Atomic replace, states, shadow variables.
+mutation nop-not-checked core/check.c \
+	's/(\t\t\tbelow = lg_redirect_below\(func\);\n)/$1\t\t\tif (func->nop)\n\t\t\t\tcontinue;\n/' \
+	test-transition.sh \
+	"a replace patch waits for a sleeper in a function it drops"
+mutation replaced-stay-patched core/replace.c \
+	's/\t\tlg_unpatch_objects\(old\);\n//' \
+	test-klp.sh \
+	"atomic replace livepatch"
+mutation state-version-ignored core/state.c \
+	's/if \(state && state->version < old->version\)/if (0)/' \
+	test-klp.sh \
+	"incompatible cumulative livepatches"
+mutation shadow-id-ignored core/shadow.c \
+	's/if \(shadow->obj == obj && shadow->id == id\)/if (shadow->obj == obj)/' \
+	test-klp.sh \
+	"basic shadow variable API"
 mutation zombie-unreliable arch/arm64/stack.c \
 	's/if \(!try_get_task_stack\(task\)\)\n\t\treturn 0;/if (!try_get_task_stack(task))\n\t\treturn -EINVAL;/' \
 	test-transition.sh \

@@ -141,7 +141,7 @@ disable_patch() {
 unload_replaced() {
 	loop_until "[ ! -e $(patch_dir "$1") ]" ||
 		die "the replaced patch $1 is still in sysfs"
-	loop_until "[ \"\$(cat /sys/module/$1/refcnt)\" = 0 ]" ||
+	loop_until "[ \"\$(cat /sys/module/$(mod_name "$1")/refcnt)\" = 0 ]" ||
 		die "the replaced patch $1 is still held"
 	unload_mod "$1"
 }

@@ -321,7 +321,7 @@ $(livegraft_loaded_line)
 $(state_enable $STATE2 "$ALLOC" "$FIX")
 % insmod $STATE
 livegraft: '$STATE': refused: system state 1 at version 1, lower than version 2 of patch '$STATE2'
-insmod: can't insert '$LG_MODDIR/$STATE.ko': Invalid argument
+insmod: ERROR: could not insert module $LG_MODDIR/$STATE.ko: Invalid argument
 $(state_disable $STATE2)
 % rmmod $STATE2"
 }

@@ -218,26 +218,26 @@ test_fork_without_entry() {
 
 # A chain of cumulative patches under load: version 2 (test_lg_cons_patch),
 # replaced by 3, then by 4, each transition from one set of replacements
-# to the next, and a reversal in the middle of the replacement of 2 by 3:
-# every call of outer runs the inner of its own version.
+# to the next; and each time, a replacement of 2 by 3 held up by a kthread
+# inside outer, then reversed: it must leave version 2 exactly as it was.
+# Every call of outer runs the inner of its own version.
 test_replace_chain() {
-	start_load threads=4 task_safe=1
+	start_load threads=4 task_safe=1 holder=1
 	V3=$LG_SYSFS/test_lg_cons_v3
-	cycle=0 reversals=0
+	HOLD=/sys/module/test_lg_cons/parameters/hold
+	cycle=0
 	while [ $cycle -lt "$CYCLES" ]; do
 		load_patch test_lg_cons_patch replace=1
-		# Reversed if still in transition, else disabled: either way
-		# version 3 goes, and version 2 stays if it was reversed.
+		echo 1 >$HOLD
 		load_mod test_lg_cons_v3 replace=1
-		echo 0 2>/dev/null >"$V3/enabled" || true
-		loop_until "[ ! -e $V3 ]" || die "version 3 not freed: $(cat "$V3/pending")"
+		loop_until "grep -q 'test_lg_holder' $V3/pending" ||
+			die "the holder does not hold version 3 up: $(cat $V3/pending)"
+		echo 0 >"$V3/enabled"
+		loop_until "[ ! -e $V3 ]" || die "version 3 not reversed: $(cat $V3/pending)"
 		unload_mod test_lg_cons_v3
-		if [ "$(cat "$LG_SYSFS/test_lg_cons_patch/enabled" 2>/dev/null)" = 1 ]; then
-			reversals=$((reversals + 1))
-		else
-			unload_replaced test_lg_cons_patch
-			load_patch test_lg_cons_patch replace=1
-		fi
+		check_value "$LG_SYSFS/test_lg_cons_patch/enabled" 1
+		check_value "$LG_SYSFS/test_lg_cons_patch/transition" 0
+		echo 0 >$HOLD
 		load_patch test_lg_cons_v3 replace=1
 		unload_replaced test_lg_cons_patch
 		load_patch test_lg_cons_v4 replace=1
@@ -246,7 +246,6 @@ test_replace_chain() {
 		unload_mod test_lg_cons_v4
 		cycle=$((cycle + 1))
 	done
-	echo "# $reversals reversals of a replacement in $cycle cycles"
 	stop_load
 	[ "$(cons_counter new)" -gt 0 ] || die "no call ran a new version"
 }

@@ -27,6 +27,9 @@
  * how many calls of outer the timers made on an idle task, and departed
  * how many calls of outer ran on a task off the task list.
  *
+ * With "holder", one more kthread calls outer in a loop, and stays inside
+ * it while "hold" is set: a transition cannot complete meanwhile.
+ *
  * With "newborn" (and busy), a kthread keeps starting threads that call
  * outer as the first thing they ever run, never switched out before
  * (user_mode_thread(): they run from ret_from_fork() straight away):
@@ -75,6 +78,14 @@ static bool departed;
 module_param(departed, bool, 0444);
 MODULE_PARM_DESC(departed, "outer on exiting tasks off the task list");
 
+static bool holder;
+module_param(holder, bool, 0444);
+MODULE_PARM_DESC(holder, "a kthread that stays inside outer while hold is set");
+
+static bool hold;
+module_param(hold, bool, 0644);
+MODULE_PARM_DESC(hold, "the holder kthread stays inside outer");
+
 static bool newborn;
 module_param(newborn, bool, 0444);
 MODULE_PARM_DESC(newborn, "with busy: new threads call outer on their first run");
@@ -85,7 +96,7 @@ static typeof(do_exit) *do_exit_fn;
 static typeof(user_mode_thread) *user_mode_thread_fn;
 static atomic_t calls_old, calls_new, calls_mixed, calls_tw, calls_idle;
 static atomic_t calls_departed;
-static struct task_struct *spawner, *newborn_spawner;
+static struct task_struct *spawner, *newborn_spawner, *holder_thread;
 static DEFINE_PER_CPU(struct hrtimer, cons_timer);
 static struct task_struct *workers[8];
 static int old_version = TEST_LG_CONS_OLD;
@@ -142,6 +153,10 @@ void test_lg_cons_wait(void)
 	}
 	if (!task_work) {
 		usleep_range(200, 400);
+		/* Holds the transition up, in whichever version of outer. */
+		while (READ_ONCE(hold) && current == holder_thread &&
+		       !kthread_should_stop())
+			msleep(5);
 		return;
 	}
 	for (i = 0; i < 4; i++) {
@@ -367,6 +382,8 @@ static int __init test_lg_cons_init(void)
 		on_each_cpu(cons_timer_start, NULL, 1);
 	if (departed)
 		spawner = kthread_run(spawner_thread, NULL, "test_lg_spawner");
+	if (holder)
+		holder_thread = kthread_run(cons_thread, NULL, "test_lg_holder");
 	if (busy && newborn)
 		newborn_spawner = kthread_run(newborn_spawner_thread, NULL,
 					      "test_lg_newborns");
@@ -392,6 +409,8 @@ static void __exit test_lg_cons_exit(void)
 	for (i = 0; i < threads; i++)
 		if (!IS_ERR_OR_NULL(workers[i]))
 			kthread_stop(workers[i]);
+	if (!IS_ERR_OR_NULL(holder_thread))
+		kthread_stop(holder_thread);
 	remove_proc_entry("test_lg_cons", NULL);
 }
 
