@@ -190,15 +190,18 @@ fetch_kselftest()
 	local version tarball=/usr/src/linux-source-$KVER.tar.xz
 
 	# The stamp names what is extracted, so that a new list re-extracts.
-	version="$(dpkg-query -W -f='${Version}' "linux-source-$KVER") klp"
+	version="$(dpkg-query -W -f='${Version}' "linux-source-$KVER") klp2"
 	[ "$(cat "$src/version" 2>/dev/null)" = "$version" ] && return 0
 	pp "extracting the kselftest runner, checkpatch.pl and the livepatch samples and test modules from $tarball"
 	rm -rf "$src"
 	mkdir -p "$LG_CACHE/src"
 	# The kernel's livepatch test modules moved in 6.10.
 	case $KVER in
-	6.1) klp_tests=lib/livepatch ;;
-	*) klp_tests=tools/testing/selftests/livepatch/test_modules ;;
+	6.1) klp_tests=lib/livepatch klp_extra= ;;
+	*)
+		klp_tests=tools/testing/selftests/livepatch/test_modules
+		klp_extra=tools/testing/selftests/livepatch/test_klp-call_getpid.c
+		;;
 	esac
 	tar -xf "$tarball" -C "$LG_CACHE/src" \
 		"linux-source-$KVER/tools/testing/selftests/run_kselftest.sh" \
@@ -208,7 +211,8 @@ fetch_kselftest()
 		"linux-source-$KVER/scripts/spelling.txt" \
 		"linux-source-$KVER/scripts/const_structs.checkpatch" \
 		"linux-source-$KVER/samples/livepatch" \
-		"linux-source-$KVER/$klp_tests"
+		"linux-source-$KVER/$klp_tests" \
+		${klp_extra:+"linux-source-$KVER/$klp_extra"}
 	ln -sfn "$klp_tests" "$src/klp-tests"
 	echo "$version" >"$src/version"
 }

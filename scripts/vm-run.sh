@@ -90,13 +90,13 @@ expected_scripts()
 
 pp() { printf '[%s] %s\n' "$tag" "$*" >&2; }
 
-# build_insmod(dest) - a static insmod for the guest, see guest/insmod.c
-build_insmod()
+# build_static(dest, source) - a static program for the guest
+build_static()
 {
 	local cc=gcc
 
 	[ "$arch" = arm64 ] && [ "$(uname -m)" != aarch64 ] && cc=aarch64-linux-gnu-gcc
-	"$cc" -O2 -Wall -static -o "$1" "$here/guest/insmod.c"
+	"$cc" -O2 -Wall -static -o "$1" "$2"
 }
 
 # stage_initramfs() - lay out the guest's root: busybox, /init, the modules,
@@ -109,7 +109,13 @@ stage_initramfs()
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,root,etc}
 	cp "$target/busybox" "$root/bin/busybox"
 	install -m 0755 "$here/guest/init.sh" "$root/init"
-	build_insmod "$root/sbin/insmod"
+	# A static insmod, see guest/insmod.c.
+	build_static "$root/sbin/insmod" "$here/guest/insmod.c"
+	# The kernel's getpid hammer, for test_klp_syscall (6.10 and later).
+	if [ -f "$ksft/livepatch/test_klp-call_getpid.c" ]; then
+		build_static "$root/usr/bin/test_klp-call_getpid" \
+			"$ksft/livepatch/test_klp-call_getpid.c"
+	fi
 	# kselftest's runner calls /usr/bin/timeout with GNU options.
 	install -m 0755 "$here/guest/timeout.sh" "$root/usr/bin/timeout"
 

@@ -67,6 +67,26 @@ test_sample() {
 	assert_eq /proc/cmdline "$orig" "$(cat /proc/cmdline)"
 }
 
+# The kernel's shadow variable samples: livepatch-shadow-mod leaks the
+# memory of each object it frees; fix1 attaches a shadow variable to each
+# new object that its free then releases, fix2 stacks on it and counts
+# what it frees in a second shadow variable. Both run, then both go.
+test_shadow_samples() {
+	load_livegraft
+	load_mod livepatch-shadow-mod
+	load_patch livepatch-shadow-fix1
+	loop_until "dmesg | grep -q 'livepatch_shadow_fix1: .*: dummy @ .*, prevented leak'" ||
+		die "fix1 never released a leak"
+	load_patch livepatch-shadow-fix2
+	loop_until "dmesg | grep -q 'livepatch_shadow_fix2: .*: dummy @ .*, check counter'" ||
+		die "fix2 never counted"
+	disable_patch livepatch-shadow-fix2
+	disable_patch livepatch-shadow-fix1
+	unload_mod livepatch-shadow-fix2
+	unload_mod livepatch-shadow-fix1
+	unload_mod livepatch-shadow-mod
+}
+
 # test-livepatch.sh "atomic replace livepatch": a replace patch of
 # /proc/meminfo supersedes the /proc/cmdline one, which goes back to the
 # original code; its module can go without a write to enabled.
@@ -396,7 +416,38 @@ $SHADOW:   got expected NULL result
 % rmmod $SHADOW"
 }
 
+# test-syscall.sh "patch getpid syscall while being heavily hammered"
+# (its module exists from 6.10 on): tasks calling getpid() in a loop
+# reach the new code, which counts them down.
+test_syscall() {
+	[ -f "$LG_MODDIR/test_klp_syscall.ko" ] ||
+		skip "test_klp_syscall is not in this kernel's sources (6.10 and later)"
+	load_livegraft
+	pids=
+	for _ in 1 2; do
+		test_klp-call_getpid &
+		pids="$pids${pids:+,}$!"
+	done
+	load_patch test_klp_syscall klp_pids=$pids
+	loop_until "grep -q '^0\$' /sys/kernel/test_klp_syscall/npids" ||
+		die "processes never reached the new getpid: $(cat /sys/kernel/test_klp_syscall/npids)"
+	log "test_klp_syscall: Remaining not livepatched processes: $(cat /sys/kernel/test_klp_syscall/npids)"
+	for p in $(echo "$pids" | tr , " "); do
+		kill "$p"
+	done
+	disable_patch test_klp_syscall
+	unload_mod test_klp_syscall
+	check_result "% insmod livegraft
+$(livegraft_loaded_line)
+% insmod test_klp_syscall klp_pids=$pids
+$(enabling test_klp_syscall)
+test_klp_syscall: Remaining not livepatched processes: 0
+$(disabling test_klp_syscall)
+% rmmod test_klp_syscall"
+}
+
 run_test "the kernel's sample patch module" test_sample
+run_test "the kernel's shadow variable samples" test_shadow_samples
 run_test "atomic replace livepatch" test_atomic_replace
 run_test "multiple livepatches, no replace" test_no_replace
 run_test "callbacks: target module before livepatch" test_callbacks_target_first
@@ -408,3 +459,4 @@ run_test "taking over system state modification" test_state_take_over
 run_test "compatible cumulative livepatches" test_state_compatible
 run_test "incompatible cumulative livepatches" test_state_incompatible
 run_test "basic shadow variable API" test_shadow_vars
+run_test "patch getpid syscall while being heavily hammered" test_syscall
