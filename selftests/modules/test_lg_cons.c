@@ -156,7 +156,7 @@ void test_lg_cons_wait(void)
 		/* Holds the transition up, in whichever version of outer. */
 		while (READ_ONCE(hold) && current == holder_thread &&
 		       !kthread_should_stop())
-			msleep(5);
+			msleep(20);
 		return;
 	}
 	for (i = 0; i < 4; i++) {
