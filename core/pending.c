@@ -40,7 +40,9 @@ static void format_departed(struct lg_task_state *state, void *arg)
 {
 	struct pending_buf *out = arg;
 
-	if (READ_ONCE(state->universe) == lg_target_state)
+	/* A zombie still on the task list has its line already. */
+	if (READ_ONCE(state->universe) == lg_target_state ||
+	    pid_alive(state->task))
 		return;
 	out->len += scnprintf(out->buf + out->len, out->size - out->len,
 			      "%d %s: exiting, %s\n", task_pid_nr(state->task),

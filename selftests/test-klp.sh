@@ -18,6 +18,7 @@ PATCHED="this has been live patched"
 TARGET=test_klp_callbacks_mod
 DEMO=test_klp_callbacks_demo
 DEMO2=test_klp_callbacks_demo2
+BUSY=test_klp_callbacks_busy
 STATE=test_klp_state
 STATE2=test_klp_state2
 STATE3=test_klp_state3
@@ -62,6 +63,8 @@ test_sample() {
 		die "no function directory: $(ls -R "$(patch_dir livepatch-sample)")"
 	[ ! -e /sys/kernel/livepatch/livepatch_sample ] ||
 		die "the kernel's livepatch has the patch"
+	! grep ' klp_' /proc/kallsyms | grep -q '\[livegraft\]' ||
+		die "livegraft has klp_ symbols: $(grep ' klp_' /proc/kallsyms | grep '\[livegraft\]')"
 	disable_patch livepatch-sample
 	unload_mod livepatch-sample
 	assert_eq /proc/cmdline "$orig" "$(cat /proc/cmdline)"
@@ -194,6 +197,219 @@ $DEMO: post_unpatch_callback: $TARGET -> [MODULE_STATE_GOING] Going away
 $(disabling $DEMO "$DEMO: pre_unpatch_callback: vmlinux" \
 	"$DEMO: post_unpatch_callback: vmlinux")
 % rmmod $DEMO"
+}
+
+# vm(callback) - a callback's line for vmlinux
+vm() {
+	echo "$DEMO: $1_callback: vmlinux"
+}
+
+# on(callback, module, state) - a callback's line for a module object
+on() {
+	case $3 in
+	LIVE) s="[MODULE_STATE_LIVE] Normal state" ;;
+	COMING) s="[MODULE_STATE_COMING] Full formed, running module_init" ;;
+	GOING) s="[MODULE_STATE_GOING] Going away" ;;
+	esac
+	echo "$DEMO: $1_callback: $2 -> $s"
+}
+
+# test-callbacks.sh "module_coming notifier"
+test_callbacks_coming() {
+	load_livegraft
+	load_patch $DEMO
+	load_mod $TARGET
+	disable_patch $DEMO
+	unload_mod $DEMO
+	unload_mod $TARGET
+	check_result "% insmod livegraft
+$(livegraft_loaded_line)
+% insmod $DEMO
+$(enabling $DEMO "$(vm pre_patch)" "$(vm post_patch)")
+% insmod $TARGET
+livegraft: '$DEMO': applying patch to loading module '$TARGET'
+$(on pre_patch $TARGET COMING)
+$(on post_patch $TARGET COMING)
+$TARGET: ${TARGET}_init
+$(disabling $DEMO "$(vm pre_unpatch)
+$(on pre_unpatch $TARGET LIVE)" "$(vm post_unpatch)
+$(on post_unpatch $TARGET LIVE)")
+% rmmod $DEMO
+% rmmod $TARGET
+$TARGET: ${TARGET}_exit"
+}
+
+# test-callbacks.sh "module_going notifier"
+test_callbacks_going() {
+	load_livegraft
+	load_mod $TARGET
+	load_patch $DEMO
+	unload_mod $TARGET
+	disable_patch $DEMO
+	unload_mod $DEMO
+	check_result "% insmod livegraft
+$(livegraft_loaded_line)
+% insmod $TARGET
+$TARGET: ${TARGET}_init
+% insmod $DEMO
+$(enabling $DEMO "$(vm pre_patch)
+$(on pre_patch $TARGET LIVE)" "$(vm post_patch)
+$(on post_patch $TARGET LIVE)")
+% rmmod $TARGET
+$TARGET: ${TARGET}_exit
+$(on pre_unpatch $TARGET GOING)
+livegraft: '$DEMO': reverting patch on unloading module '$TARGET'
+$(on post_unpatch $TARGET GOING)
+$(disabling $DEMO "$(vm pre_unpatch)" "$(vm post_unpatch)")
+% rmmod $DEMO"
+}
+
+# test-callbacks.sh "target module not present"
+test_callbacks_no_target() {
+	load_livegraft
+	load_patch $DEMO
+	disable_patch $DEMO
+	unload_mod $DEMO
+	check_result "% insmod livegraft
+$(livegraft_loaded_line)
+% insmod $DEMO
+$(enabling $DEMO "$(vm pre_patch)" "$(vm post_patch)")
+$(disabling $DEMO "$(vm pre_unpatch)" "$(vm post_unpatch)")
+% rmmod $DEMO"
+}
+
+# test-callbacks.sh "pre-patch callback -ENODEV": the patch is refused,
+# nothing stays.
+test_callbacks_pre_patch_fails() {
+	load_livegraft
+	load_mod $TARGET
+	load_failing_mod $DEMO pre_patch_ret=-19
+	unload_mod $TARGET
+	check_result "% insmod livegraft
+$(livegraft_loaded_line)
+% insmod $TARGET
+$TARGET: ${TARGET}_init
+% insmod $DEMO pre_patch_ret=-19
+livegraft: enabling patch '$DEMO'
+livegraft: '$DEMO': initializing patching transition
+$(vm pre_patch)
+livegraft: '$DEMO': pre-patch callback failed for object 'vmlinux'
+livegraft: failed to enable patch '$DEMO'
+livegraft: '$DEMO': canceling patching transition, going to unpatch
+livegraft: '$DEMO': completing unpatching transition
+livegraft: '$DEMO': unpatching complete
+insmod: ERROR: could not insert module $LG_MODDIR/$DEMO.ko: No such device
+% rmmod $TARGET
+$TARGET: ${TARGET}_exit"
+}
+
+# test-callbacks.sh "module_coming + pre-patch callback -ENODEV": the
+# target module's load is refused, the patch stays.
+test_callbacks_coming_fails() {
+	load_livegraft
+	load_patch $DEMO
+	log "% echo -19 > /sys/module/$DEMO/parameters/pre_patch_ret"
+	echo -19 >/sys/module/$DEMO/parameters/pre_patch_ret
+	load_failing_mod $TARGET
+	disable_patch $DEMO
+	unload_mod $DEMO
+	check_result "% insmod livegraft
+$(livegraft_loaded_line)
+% insmod $DEMO
+$(enabling $DEMO "$(vm pre_patch)" "$(vm post_patch)")
+% echo -19 > /sys/module/$DEMO/parameters/pre_patch_ret
+% insmod $TARGET
+livegraft: '$DEMO': applying patch to loading module '$TARGET'
+$(on pre_patch $TARGET COMING)
+livegraft: '$DEMO': pre-patch callback failed for object '$TARGET'
+livegraft: '$DEMO': patch failed for module '$TARGET', refusing to load module '$TARGET'
+insmod: ERROR: could not insert module $LG_MODDIR/$TARGET.ko: No such device
+$(disabling $DEMO "$(vm pre_unpatch)" "$(vm post_unpatch)")
+% rmmod $DEMO"
+}
+
+# test-callbacks.sh "multiple target modules"
+test_callbacks_targets() {
+	load_livegraft
+	load_mod $BUSY block_transition=N
+	load_patch $DEMO
+	load_mod $TARGET
+	unload_mod $TARGET
+	disable_patch $DEMO
+	unload_mod $DEMO
+	unload_mod $BUSY
+	check_result "% insmod livegraft
+$(livegraft_loaded_line)
+% insmod $BUSY block_transition=N
+$BUSY: ${BUSY}_init
+$BUSY: busymod_work_func enter
+$BUSY: busymod_work_func exit
+% insmod $DEMO
+$(enabling $DEMO "$(vm pre_patch)
+$(on pre_patch $BUSY LIVE)" "$(vm post_patch)
+$(on post_patch $BUSY LIVE)")
+% insmod $TARGET
+livegraft: '$DEMO': applying patch to loading module '$TARGET'
+$(on pre_patch $TARGET COMING)
+$(on post_patch $TARGET COMING)
+$TARGET: ${TARGET}_init
+% rmmod $TARGET
+$TARGET: ${TARGET}_exit
+$(on pre_unpatch $TARGET GOING)
+livegraft: '$DEMO': reverting patch on unloading module '$TARGET'
+$(on post_unpatch $TARGET GOING)
+$(disabling $DEMO "$(vm pre_unpatch)
+$(on pre_unpatch $BUSY LIVE)" "$(vm post_unpatch)
+$(on post_unpatch $BUSY LIVE)")
+% rmmod $DEMO
+% rmmod $BUSY
+$BUSY: ${BUSY}_exit"
+}
+
+# test-callbacks.sh "busy target module": a module loading and going
+# while the transition runs gets no post_patch nor pre_unpatch; the
+# transition, reversed, runs the final post_unpatch callbacks only.
+test_callbacks_busy() {
+	load_livegraft
+	load_mod $BUSY block_transition=Y
+	load_mod $DEMO
+	loop_until "grep -q '^1\$' $(patch_dir $DEMO)/transition" ||
+		die "failed to stall transition"
+	load_mod $TARGET
+	unload_mod $TARGET
+	disable_patch $DEMO
+	unload_mod $DEMO
+	unload_mod $BUSY
+	check_result "% insmod livegraft
+$(livegraft_loaded_line)
+% insmod $BUSY block_transition=Y
+$BUSY: ${BUSY}_init
+$BUSY: busymod_work_func enter
+% insmod $DEMO
+livegraft: enabling patch '$DEMO'
+livegraft: '$DEMO': initializing patching transition
+$(vm pre_patch)
+$(on pre_patch $BUSY LIVE)
+livegraft: '$DEMO': starting patching transition
+% insmod $TARGET
+livegraft: '$DEMO': applying patch to loading module '$TARGET'
+$(on pre_patch $TARGET COMING)
+$TARGET: ${TARGET}_init
+% rmmod $TARGET
+$TARGET: ${TARGET}_exit
+livegraft: '$DEMO': reverting patch on unloading module '$TARGET'
+$(on post_unpatch $TARGET GOING)
+% echo 0 > $LG_SYSFS/$DEMO/enabled
+livegraft: '$DEMO': reversing transition from patching to unpatching
+livegraft: '$DEMO': starting unpatching transition
+livegraft: '$DEMO': completing unpatching transition
+$(vm post_unpatch)
+$(on post_unpatch $BUSY LIVE)
+livegraft: '$DEMO': unpatching complete
+% rmmod $DEMO
+% rmmod $BUSY
+$BUSY: busymod_work_func exit
+$BUSY: ${BUSY}_exit"
 }
 
 # test-callbacks.sh "multiple livepatches"
@@ -451,7 +667,14 @@ run_test "the kernel's shadow variable samples" test_shadow_samples
 run_test "atomic replace livepatch" test_atomic_replace
 run_test "multiple livepatches, no replace" test_no_replace
 run_test "callbacks: target module before livepatch" test_callbacks_target_first
+run_test "callbacks: module_coming notifier" test_callbacks_coming
+run_test "callbacks: module_going notifier" test_callbacks_going
 run_test "callbacks: module_coming and module_going notifiers" test_callbacks_coming_going
+run_test "callbacks: target module not present" test_callbacks_no_target
+run_test "callbacks: pre-patch callback -ENODEV" test_callbacks_pre_patch_fails
+run_test "callbacks: module_coming + pre-patch callback -ENODEV" test_callbacks_coming_fails
+run_test "callbacks: multiple target modules" test_callbacks_targets
+run_test "callbacks: busy target module" test_callbacks_busy
 run_test "callbacks: multiple livepatches" test_callbacks_multiple
 run_test "callbacks: atomic replace" test_callbacks_replace
 run_test "system state modification" test_state

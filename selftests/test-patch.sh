@@ -172,6 +172,24 @@ test_taint() {
 	wait_transition test_lg_livepatch
 }
 
+# A replace patch without a function takes every installed patch away:
+# the way back to the original code in one transition.
+test_replace_empty() {
+	load_livegraft
+	orig=$(cat /proc/cmdline)
+	load_patch test_lg_livepatch
+	load_patch test_lg_meminfo
+	load_patch test_lg_bad mode=replace_empty
+	assert_eq /proc/cmdline "$orig" "$(cat /proc/cmdline)"
+	grep -q MemTotal /proc/meminfo || die "/proc/meminfo not restored"
+	unload_replaced test_lg_livepatch
+	unload_replaced test_lg_meminfo
+	check_value "$(patch_dir test_lg_bad)/replace" 1
+	disable_patch test_lg_bad
+	unload_mod test_lg_bad
+	assert_eq /proc/cmdline "$orig" "$(cat /proc/cmdline)"
+}
+
 # The samples work as their comments say.
 test_samples() {
 	load_livegraft
@@ -208,5 +226,6 @@ run_test "sysfs modes and values" test_sysfs
 run_test "sysfs refusals" test_sysfs_refusals
 run_test "module references" test_module_references
 run_test "taint" test_taint
+run_test "a replace patch without functions reverts every patch" test_replace_empty
 run_test "samples" test_samples
 finish

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_lg_bad.c - patches that livegraft must refuse, one per value of the
- * "mode" parameter, plus "sympos2", a valid use of old_sympos, and
- * "twice", a second patch from the same module.
+ * "mode" parameter, plus valid ones at the edges: "sympos2", a use of
+ * old_sympos, "empty" and "replace_empty", patches without a function,
+ * and "twice", a second patch from the same module.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -47,7 +48,7 @@ static const struct {
 	{ "no_new_func", VMLINUX({ "cmdline_proc_show", NULL }) },
 	{ "empty", ((struct lg_object[]) { { .funcs = FUNCS({ }) }, { } }) },
 	{ "no_objs", NULL },
-	{ "replace", VMLINUX({ "cmdline_proc_show", new_show }), true },
+	{ "replace_empty", ((struct lg_object[]) { { .funcs = FUNCS({ }) }, { } }), true },
 	{ "twice", VMLINUX({ "cmdline_proc_show", new_show }) },
 };
 
