@@ -90,11 +90,17 @@ static int sessions_setup(struct lg_object *obj)
 	return state->data ? 0 : -ENOMEM;
 }
 
-/* The last patch that numbers sessions goes: nothing is left to number. */
+/*
+ * The last patch that numbers sessions goes: nothing is left to number.
+ * But a cumulative patch reversed before it replaced the one below leaves
+ * it all to that one.
+ */
 static void sessions_teardown(struct lg_object *obj)
 {
 	struct lg_state *state = lg_get_state(&patch, SAMPLE_SESSIONS_STATE);
 
+	if (lg_get_prev_state(SAMPLE_SESSIONS_STATE))
+		return;
 	lg_shadow_free_all(SAMPLE_SESSION_NUMBER, NULL);
 	kfree(state->data);
 	state->data = NULL;
