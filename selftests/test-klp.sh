@@ -214,6 +214,23 @@ on() {
 	echo "$DEMO: $1_callback: $2 -> $s"
 }
 
+# target_coming() - the target module loads while the patch is enabled
+target_coming() {
+	echo "livegraft: '$DEMO': applying patch to loading module '$TARGET'
+$(on pre_patch $TARGET COMING)
+$(on post_patch $TARGET COMING)
+$TARGET: ${TARGET}_init"
+}
+
+# target_going() - and goes
+target_going() {
+	echo "% rmmod $TARGET
+$TARGET: ${TARGET}_exit
+$(on pre_unpatch $TARGET GOING)
+livegraft: '$DEMO': reverting patch on unloading module '$TARGET'
+$(on post_unpatch $TARGET GOING)"
+}
+
 # test-callbacks.sh "module_coming notifier"
 test_callbacks_coming() {
 	load_livegraft
@@ -227,10 +244,7 @@ $(livegraft_loaded_line)
 % insmod $DEMO
 $(enabling $DEMO "$(vm pre_patch)" "$(vm post_patch)")
 % insmod $TARGET
-livegraft: '$DEMO': applying patch to loading module '$TARGET'
-$(on pre_patch $TARGET COMING)
-$(on post_patch $TARGET COMING)
-$TARGET: ${TARGET}_init
+$(target_coming)
 $(disabling $DEMO "$(vm pre_unpatch)
 $(on pre_unpatch $TARGET LIVE)" "$(vm post_unpatch)
 $(on post_unpatch $TARGET LIVE)")
@@ -255,11 +269,7 @@ $TARGET: ${TARGET}_init
 $(enabling $DEMO "$(vm pre_patch)
 $(on pre_patch $TARGET LIVE)" "$(vm post_patch)
 $(on post_patch $TARGET LIVE)")
-% rmmod $TARGET
-$TARGET: ${TARGET}_exit
-$(on pre_unpatch $TARGET GOING)
-livegraft: '$DEMO': reverting patch on unloading module '$TARGET'
-$(on post_unpatch $TARGET GOING)
+$(target_going)
 $(disabling $DEMO "$(vm pre_unpatch)" "$(vm post_unpatch)")
 % rmmod $DEMO"
 }
@@ -349,15 +359,8 @@ $(enabling $DEMO "$(vm pre_patch)
 $(on pre_patch $BUSY LIVE)" "$(vm post_patch)
 $(on post_patch $BUSY LIVE)")
 % insmod $TARGET
-livegraft: '$DEMO': applying patch to loading module '$TARGET'
-$(on pre_patch $TARGET COMING)
-$(on post_patch $TARGET COMING)
-$TARGET: ${TARGET}_init
-% rmmod $TARGET
-$TARGET: ${TARGET}_exit
-$(on pre_unpatch $TARGET GOING)
-livegraft: '$DEMO': reverting patch on unloading module '$TARGET'
-$(on post_unpatch $TARGET GOING)
+$(target_coming)
+$(target_going)
 $(disabling $DEMO "$(vm pre_unpatch)
 $(on pre_unpatch $BUSY LIVE)" "$(vm post_unpatch)
 $(on post_unpatch $BUSY LIVE)")
