@@ -163,8 +163,7 @@ int lg_universe_reserve(void)
  * universe. Otherwise it may have run already, in the universe the entry
  * holds, the target: it stays there.
  */
-static void revive_state(struct lg_universe_table *table,
-			 struct lg_task_state *state, struct task_struct *task,
+static void revive_state(struct lg_task_state *state, struct task_struct *task,
 			 int universe)
 {
 	get_task_struct(task);
@@ -198,7 +197,7 @@ static struct lg_task_state *get_state(struct lg_universe_table *table,
 		state = lg_task_state_find(table, task);
 		if (state) {
 			if (state->released)
-				revive_state(table, state, task, universe);
+				revive_state(state, task, universe);
 			goto unlock;
 		}
 		chunk = list_last_entry(&table->chunks, struct chunk, node);
