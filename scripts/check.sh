@@ -96,7 +96,6 @@ step "harness: a scenario that never runs fails the run" \
 	harness_kselftest_catches "$1" \
 	"FAIL: test-core.sh: refuse to load without kallsyms_lookup_name: never reported" \
 	LG_FAULT=stop-early
-step "user patch module: make extmod, make vm-run" user_patch_module "$1"
 # A short run of the benchmark, to prove it works; its figures mean little.
 step "benchmark runs" env CALLS=10000 RUNS=1 scripts/bench.sh "$1" "$kver" >/dev/null
 
@@ -106,6 +105,8 @@ for kver in $kvers; do
 		build=build/$tag
 		rm -f "$build/results"
 		step "build $tag" make -s ARCH="$arch" KVER="$kver" || continue
+		step "user patch module $tag: make extmod, make vm-run" \
+			user_patch_module "$arch"
 		scripts/vm-run.sh --arch "$arch" --kver "$kver" --build "$build" --kselftest
 		if [ -f "$build/results" ]; then
 			read -r p f s <"$build/results"
