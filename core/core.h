@@ -144,6 +144,8 @@ static inline unsigned long lg_func_sympos(const struct lg_live_func *func)
 }
 
 /* patch.c */
+bool lg_same_object(const struct lg_object *a, const struct lg_object *b);
+bool lg_same_func(const struct lg_func *a, const struct lg_func *b);
 int lg_patch_init(void);
 void lg_patch_exit(void);
 int lg_patch_object(struct lg_live_object *obj);

@@ -44,14 +44,15 @@ static bool is_last_func(const struct lg_func *f)
 	return !f->old_name && !f->new_func && !f->old_sympos;
 }
 
-static bool same_object(const struct lg_object *a, const struct lg_object *b)
+bool lg_same_object(const struct lg_object *a, const struct lg_object *b)
 {
 	if (!a->name || !b->name)
 		return !a->name && !b->name;
 	return !strcmp(a->name, b->name);
 }
 
-static bool same_func(const struct lg_func *a, const struct lg_func *b)
+/* Sympos 0 and 1 are the same function: the only or the first one. */
+bool lg_same_func(const struct lg_func *a, const struct lg_func *b)
 {
 	return !strcmp(a->old_name, b->old_name) &&
 	       (a->old_sympos ?: 1) == (b->old_sympos ?: 1);
@@ -109,7 +110,7 @@ static int check_patch(struct lg_patch *desc)
 		if (ret < 0)
 			return ret;
 		for (p = desc->objs; p != o; p++) {
-			if (same_object(p, o)) {
+			if (lg_same_object(p, o)) {
 				pr_err("'%s': object '%s' is listed twice\n",
 				       name, o->name ?: "vmlinux");
 				return -EEXIST;
@@ -117,7 +118,7 @@ static int check_patch(struct lg_patch *desc)
 		}
 		for (f = o->funcs; !is_last_func(f); f++) {
 			for (g = o->funcs; g != f; g++) {
-				if (same_func(g, f)) {
+				if (lg_same_func(g, f)) {
 					pr_err("'%s': function '%s' is listed twice\n",
 					       name, f->old_name);
 					return -EEXIST;

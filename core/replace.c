@@ -25,30 +25,22 @@
 #include "sysfs.h"
 
 static struct lg_live_object *find_object(struct lg_live_patch *patch,
-					  const char *name)
+					  const struct lg_object *o)
 {
 	struct lg_live_object *obj;
 
-	lg_for_each_object(patch, obj) {
-		if (!name || !obj->desc->name) {
-			if (!name && !obj->desc->name)
-				return obj;
-			continue;
-		}
-		if (!strcmp(obj->desc->name, name))
+	lg_for_each_object(patch, obj)
+		if (lg_same_object(obj->desc, o))
 			return obj;
-	}
 	return NULL;
 }
 
-/* Sympos 0 and 1 are the same function: the only or the first one. */
 static bool has_func(struct lg_live_object *obj, const struct lg_func *f)
 {
 	struct lg_live_func *func;
 
 	lg_for_each_func(obj, func)
-		if (!strcmp(func->desc->old_name, f->old_name) &&
-		    (func->desc->old_sympos ?: 1) == (f->old_sympos ?: 1))
+		if (lg_same_func(func->desc, f))
 			return true;
 	return false;
 }
@@ -127,7 +119,7 @@ int lg_add_nops(struct lg_live_patch *patch)
 	lockdep_assert_held(&lg_mutex);
 	list_for_each_entry(old, &lg_patches, node) {
 		lg_for_each_object(old, old_obj) {
-			obj = find_object(patch, old_obj->desc->name);
+			obj = find_object(patch, old_obj->desc);
 			lg_for_each_func(old_obj, old_func) {
 				if (obj && has_func(obj, old_func->desc))
 					continue;
