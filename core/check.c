@@ -31,6 +31,7 @@
 #include "arch.h"
 #include "check.h"
 #include "core.h"
+#include "fault.h"
 #include "redirect.h"
 #include "transition.h"
 
@@ -86,7 +87,9 @@ void lg_check_update(void)
 	lg_for_each_object(patch, obj)
 		lg_for_each_func(obj, func)
 			nr += 2;
+	/* No fallible step (fault.c): it cannot fail. */
 	ranges = kzalloc(struct_size(ranges, range, nr), GFP_KERNEL | __GFP_NOFAIL);
+	lg_live_inc(LG_KIND_RANGES);
 
 	lg_for_each_object(patch, obj) {
 		if (!obj->patched)
@@ -121,8 +124,10 @@ void lg_check_update(void)
 	}
 
 	old = rcu_replace_pointer(lg_ranges, ranges, lockdep_is_held(&lg_mutex));
-	if (old)
+	if (old) {
+		lg_live_dec(LG_KIND_RANGES);
 		kfree_rcu(old, rcu);
+	}
 }
 
 /**
@@ -133,8 +138,10 @@ void lg_check_clear(void)
 	struct lg_ranges *old;
 
 	old = rcu_replace_pointer(lg_ranges, NULL, lockdep_is_held(&lg_mutex));
-	if (old)
+	if (old) {
+		lg_live_dec(LG_KIND_RANGES);
 		kfree_rcu(old, rcu);
+	}
 }
 
 static const char *find_blocker(struct lg_ranges *ranges,
@@ -187,6 +194,8 @@ int lg_check_stack(struct task_struct *task, const char **blocker)
 
 int lg_check_init(void)
 {
+	if (lg_fault(-ENOMEM))
+		return -ENOMEM;
 	stack_bufs = alloc_percpu(struct stack_buf);
 	return stack_bufs ? 0 : -ENOMEM;
 }

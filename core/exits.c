@@ -35,6 +35,7 @@
 #include <linux/slab.h>
 
 #include "exits.h"
+#include "fault.h"
 #include "universe.h"
 
 struct exit_record {
@@ -77,6 +78,7 @@ static void release_records(struct list_head *dead)
 	list_for_each_entry_safe(rec, tmp, dead, node) {
 		put_task_struct(rec->task);
 		mempool_free(rec, record_pool);
+		lg_live_dec(LG_KIND_EXIT_RECORD);
 	}
 }
 
@@ -87,8 +89,10 @@ static void record_task(struct task_struct *task)
 	LIST_HEAD(dead);
 	int i;
 
+	/* No fallible step of an operation (fault.c): it has a fallback. */
 	rec = mempool_alloc(record_pool, GFP_NOWAIT | __GFP_NOWARN);
 	if (rec) {
+		lg_live_inc(LG_KIND_EXIT_RECORD);
 		rec->task = get_task_struct(task);
 	} else {
 		atomic_inc(&unrecorded);
@@ -184,10 +188,14 @@ int lg_exits_init(void)
 {
 	int cpu;
 
+	if (lg_fault(-ENOMEM))
+		return -ENOMEM;
 	record_cache = KMEM_CACHE(exit_record, 0);
 	if (!record_cache)
 		return -ENOMEM;
-	record_pool = mempool_create_slab_pool(RESERVED_RECORDS, record_cache);
+	if (!lg_fault(-ENOMEM))
+		record_pool = mempool_create_slab_pool(RESERVED_RECORDS,
+						       record_cache);
 	if (!record_pool) {
 		kmem_cache_destroy(record_cache);
 		return -ENOMEM;

@@ -20,6 +20,7 @@
 
 #include "core.h"
 #include "exits.h"
+#include "fault.h"
 #include "hooks.h"
 #include "transition.h"
 #include "universe.h"
@@ -93,10 +94,12 @@ int lg_hooks_init(void)
 	if (ret)
 		return ret;
 
-	ret = tracepoint_probe_register(tp_newtask, lg_task_newtask, NULL);
+	ret = lg_fault(-ENOMEM) ?:
+	      tracepoint_probe_register(tp_newtask, lg_task_newtask, NULL);
 	if (ret)
 		goto err;
-	ret = tracepoint_probe_register(tp_exit, lg_sched_process_exit, NULL);
+	ret = lg_fault(-ENOMEM) ?:
+	      tracepoint_probe_register(tp_exit, lg_sched_process_exit, NULL);
 	if (ret)
 		goto err_newtask;
 	lg_exits_catch_up();

@@ -14,6 +14,7 @@
 #include <linux/moduleparam.h>
 
 #include "arch.h"
+#include "fault.h"
 #include "ksyms.h"
 
 struct lg_ksyms lg_ksym;
@@ -51,7 +52,8 @@ static unsigned long lookup_kallsyms_lookup_name(void)
 	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
 	unsigned long addr;
 
-	if (forced_missing(kp.symbol_name) || register_kprobe(&kp))
+	if (forced_missing(kp.symbol_name) || lg_fault(-ENOMEM) ||
+	    register_kprobe(&kp))
 		return 0;
 	addr = lg_arch_kprobe_func((unsigned long)kp.addr);
 	unregister_kprobe(&kp);

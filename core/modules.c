@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "core.h"
+#include "fault.h"
 #include "ksyms.h"
 #include "modules.h"
 #include "symbols.h"
@@ -50,7 +51,7 @@ static void forget_coming(struct module *mod)
 	list_for_each_entry_safe(c, tmp, &coming_list, node) {
 		if (c->mod == mod) {
 			list_del(&c->node);
-			kfree(c);
+			lg_kfree(c, LG_KIND_COMING);
 		}
 	}
 }
@@ -159,9 +160,12 @@ static int module_coming(struct module *mod)
 	struct coming *c;
 	int ret;
 
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	if (!c)
+	c = lg_kzalloc(sizeof(*c), GFP_KERNEL, LG_KIND_COMING);
+	if (!c) {
+		pr_warn("out of memory, refusing to load module '%s'\n",
+			mod->name);
 		return -ENOMEM;
+	}
 	c->mod = mod;
 
 	mutex_lock(&lg_mutex);
@@ -221,7 +225,7 @@ static struct notifier_block lg_module_nb = {
 
 int lg_modules_init(void)
 {
-	return register_module_notifier(&lg_module_nb);
+	return lg_fault(-EEXIST) ?: register_module_notifier(&lg_module_nb);
 }
 
 void lg_modules_exit(void)

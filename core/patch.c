@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 
 #include "core.h"
+#include "fault.h"
 #include "modules.h"
 #include "redirect.h"
 #include "replace.h"
@@ -154,7 +155,7 @@ static struct lg_live_patch *alloc_patch(struct lg_patch *desc)
 	struct lg_object *o;
 	struct lg_func *f;
 
-	patch = kzalloc(sizeof(*patch), GFP_KERNEL);
+	patch = lg_kzalloc(sizeof(*patch), GFP_KERNEL, LG_KIND_PATCH);
 	if (!patch)
 		return NULL;
 	patch->desc = desc;
@@ -166,7 +167,7 @@ static struct lg_live_patch *alloc_patch(struct lg_patch *desc)
 	lg_sysfs_init_patch(patch);
 
 	for (o = desc->objs; !is_last_object(o); o++) {
-		obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+		obj = lg_kzalloc(sizeof(*obj), GFP_KERNEL, LG_KIND_OBJECT);
 		if (!obj)
 			goto err_free;
 		obj->desc = o;
@@ -176,7 +177,7 @@ static struct lg_live_patch *alloc_patch(struct lg_patch *desc)
 		list_add_tail(&obj->node, &patch->objs);
 
 		for (f = o->funcs; !is_last_func(f); f++) {
-			func = kzalloc(sizeof(*func), GFP_KERNEL);
+			func = lg_kzalloc(sizeof(*func), GFP_KERNEL, LG_KIND_FUNC);
 			if (!func)
 				goto err_free;
 			func->desc = f;
@@ -192,7 +193,7 @@ static struct lg_live_patch *alloc_patch(struct lg_patch *desc)
 err_free:
 	lg_sysfs_put_objects(patch);
 	kobject_put(&patch->kobj);
-	kfree(patch);
+	lg_kfree(patch, LG_KIND_PATCH);
 	return NULL;
 }
 
@@ -215,7 +216,7 @@ static void free_patch_finish(struct lg_live_patch *patch)
 
 	kobject_put(&patch->kobj);
 	wait_for_completion(&patch->finish);
-	kfree(patch);
+	lg_kfree(patch, LG_KIND_PATCH);
 	/* A forced transition may have left tasks in its code: keep it. */
 	if (!forced)
 		module_put(mod);
@@ -394,7 +395,7 @@ int lg_enable_patch(struct lg_patch *desc)
 	ret = lg_states_compatible(desc);
 	if (ret)
 		goto out_unlock;
-	if (!try_module_get(desc->mod)) {
+	if (lg_fault(-ENODEV) || !try_module_get(desc->mod)) {
 		ret = -ENODEV;
 		goto out_unlock;
 	}
@@ -408,8 +409,12 @@ int lg_enable_patch(struct lg_patch *desc)
 	ret = desc->replace ? lg_add_nops(patch) : 0;
 	if (!ret)
 		ret = resolve_loaded_objects(patch);
-	if (!ret)
+	if (!ret) {
 		ret = lg_sysfs_add_patch(patch);
+		if (ret)
+			pr_err("'%s': cannot create the patch's sysfs directories (%d)\n",
+			       patch->name, ret);
+	}
 	if (!ret) {
 		list_add_tail(&patch->node, &lg_patches);
 		ret = __lg_enable_patch(patch);
@@ -449,8 +454,11 @@ int lg_disable_patch(struct lg_live_patch *patch)
 	}
 
 	ret = lg_init_transition(patch, LG_UNPATCHED);
-	if (ret)
+	if (ret) {
+		pr_err("'%s': cannot start the unpatching transition (%d), the patch stays enabled\n",
+		       patch->name, ret);
 		return ret;
+	}
 	lg_for_each_object(patch, obj)
 		if (obj->patched)
 			lg_pre_unpatch_callback(obj);
@@ -495,6 +503,8 @@ void lg_post_unpatch_callback(struct lg_live_object *obj)
 
 int lg_patch_init(void)
 {
+	if (lg_fault(-ENOMEM))
+		return -ENOMEM;
 	lg_free_wq = alloc_workqueue("livegraft_free", 0, 0);
 	return lg_free_wq ? 0 : -ENOMEM;
 }

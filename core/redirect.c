@@ -17,6 +17,7 @@
 
 #include "arch.h"
 #include "core.h"
+#include "fault.h"
 #include "redirect.h"
 #include "transition.h"
 #include "universe.h"
@@ -120,12 +121,16 @@ int lg_redirect_check(struct lg_live_func *func)
 	if (find_ops(func->old_addr))
 		return 0;
 
-	probe = kzalloc(sizeof(*probe), GFP_KERNEL);
+	probe = lg_kzalloc(sizeof(*probe), GFP_KERNEL, LG_KIND_OPS);
 	if (!probe)
 		return -ENOMEM;
-	ret = ftrace_set_filter_ip(probe, func->old_addr, 0, 0);
+	ret = lg_fault(-ENOMEM) ?:
+	      ftrace_set_filter_ip(probe, func->old_addr, 0, 0);
 	ftrace_free_filter(probe);
-	kfree(probe);
+	lg_kfree(probe, LG_KIND_OPS);
+	/* Out of memory says nothing about the function. */
+	if (ret == -ENOMEM)
+		return ret;
 	if (ret) {
 		pr_err("'%s': function '%s' cannot be redirected: ftrace does not trace it (notrace or not a function entry)\n",
 		       func->obj->patch->name, func->desc->old_name);
@@ -160,7 +165,7 @@ int lg_redirect_func(struct lg_live_func *func)
 		return 0;
 	}
 
-	ops = kzalloc(sizeof(*ops), GFP_KERNEL);
+	ops = lg_kzalloc(sizeof(*ops), GFP_KERNEL, LG_KIND_OPS);
 	if (!ops)
 		return -ENOMEM;
 	ops->fops.func = lg_ftrace_handler;
@@ -168,14 +173,15 @@ int lg_redirect_func(struct lg_live_func *func)
 	INIT_LIST_HEAD(&ops->func_stack);
 	list_add_rcu(&func->stack_node, &ops->func_stack);
 
-	ret = ftrace_set_filter_ip(&ops->fops, func->old_addr, 0, 0);
+	ret = lg_fault(-ENOMEM) ?:
+	      ftrace_set_filter_ip(&ops->fops, func->old_addr, 0, 0);
 	if (ret) {
 		pr_err("'%s': failed to set ftrace filter for function '%s' (%d)\n",
 		       func->obj->patch->name, name, ret);
 		goto err_free;
 	}
 
-	ret = register_ftrace_function(&ops->fops);
+	ret = lg_fault(-EBUSY) ?: register_ftrace_function(&ops->fops);
 	if (ret == -EBUSY) {
 		pr_err("'%s': function '%s' is busy: another ftrace user redirects it (the kernel's livepatch, a kprobe) or ftrace_enabled is 0\n",
 		       func->obj->patch->name, name);
@@ -193,7 +199,7 @@ int lg_redirect_func(struct lg_live_func *func)
 err_filter:
 	ftrace_set_filter_ip(&ops->fops, func->old_addr, 1, 0);
 err_free:
-	kfree(ops);
+	lg_kfree(ops, LG_KIND_OPS);
 	return ret;
 }
 
@@ -223,7 +229,7 @@ void lg_unredirect_func(struct lg_live_func *func)
 		WARN_ON(ftrace_set_filter_ip(&ops->fops, func->old_addr, 1, 0));
 		list_del_rcu(&func->stack_node);
 		list_del(&ops->node);
-		kfree(ops);
+		lg_kfree(ops, LG_KIND_OPS);
 	} else {
 		list_del_rcu(&func->stack_node);
 	}

@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 
 #include "core.h"
+#include "fault.h"
 #include "redirect.h"
 #include "replace.h"
 #include "sysfs.h"
@@ -51,12 +52,12 @@ static struct lg_live_object *add_dynamic_object(struct lg_live_patch *patch,
 	struct lg_live_object *obj;
 	struct lg_object *desc;
 
-	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
-	desc = kzalloc(sizeof(*desc), GFP_KERNEL);
+	obj = lg_kzalloc(sizeof(*obj), GFP_KERNEL, LG_KIND_OBJECT);
+	desc = lg_kzalloc(sizeof(*desc), GFP_KERNEL, LG_KIND_DESC);
 	if (!obj || !desc)
 		goto err;
 	if (name) {
-		desc->name = kstrdup(name, GFP_KERNEL);
+		desc->name = lg_kstrdup(name, GFP_KERNEL, LG_KIND_DESC);
 		if (!desc->name)
 			goto err;
 	}
@@ -69,8 +70,8 @@ static struct lg_live_object *add_dynamic_object(struct lg_live_patch *patch,
 	return obj;
 
 err:
-	kfree(desc);
-	kfree(obj);
+	lg_kfree(desc, LG_KIND_DESC);
+	lg_kfree(obj, LG_KIND_OBJECT);
 	return NULL;
 }
 
@@ -79,11 +80,11 @@ static int add_nop(struct lg_live_object *obj, const struct lg_func *f)
 	struct lg_live_func *func;
 	struct lg_func *desc;
 
-	func = kzalloc(sizeof(*func), GFP_KERNEL);
-	desc = kzalloc(sizeof(*desc), GFP_KERNEL);
+	func = lg_kzalloc(sizeof(*func), GFP_KERNEL, LG_KIND_FUNC);
+	desc = lg_kzalloc(sizeof(*desc), GFP_KERNEL, LG_KIND_DESC);
 	if (!func || !desc)
 		goto err;
-	desc->old_name = kstrdup(f->old_name, GFP_KERNEL);
+	desc->old_name = lg_kstrdup(f->old_name, GFP_KERNEL, LG_KIND_DESC);
 	if (!desc->old_name)
 		goto err;
 	desc->old_sympos = f->old_sympos;
@@ -96,8 +97,8 @@ static int add_nop(struct lg_live_object *obj, const struct lg_func *f)
 	return 0;
 
 err:
-	kfree(desc);
-	kfree(func);
+	lg_kfree(desc, LG_KIND_DESC);
+	lg_kfree(func, LG_KIND_FUNC);
 	return -ENOMEM;
 }
 

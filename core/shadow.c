@@ -19,6 +19,7 @@
 #include <linux/spinlock.h>
 #include <livegraft.h>
 
+#include "fault.h"
 #include "shadow.h"
 
 struct lg_shadow {
@@ -73,7 +74,7 @@ static void *get_or_alloc(void *obj, unsigned long id, size_t size,
 		goto exists;
 
 	/* Outside the lock, so that @gfp may sleep. */
-	new = kzalloc(struct_size(new, data, size), gfp);
+	new = lg_kzalloc(struct_size(new, data, size), gfp, LG_KIND_SHADOW);
 	if (!new)
 		return NULL;
 	new->obj = obj;
@@ -83,14 +84,14 @@ static void *get_or_alloc(void *obj, unsigned long id, size_t size,
 	shadow = shadow_find(obj, id);
 	if (unlikely(shadow)) {
 		spin_unlock_irqrestore(&shadow_lock, flags);
-		kfree(new);
+		lg_kfree(new, LG_KIND_SHADOW);
 		goto exists;
 	}
 	if (ctor) {
 		ret = ctor(obj, new->data, ctor_data);
 		if (ret) {
 			spin_unlock_irqrestore(&shadow_lock, flags);
-			kfree(new);
+			lg_kfree(new, LG_KIND_SHADOW);
 			pr_err("failed to construct shadow variable <%p, %lx> (%d)\n",
 			       obj, id, ret);
 			return NULL;
@@ -135,6 +136,7 @@ static void shadow_free(struct lg_shadow *shadow, lg_shadow_dtor_t dtor)
 	hash_del_rcu(&shadow->node);
 	if (dtor)
 		dtor(shadow->obj, shadow->data);
+	lg_live_dec(LG_KIND_SHADOW);
 	kfree_rcu(shadow, rcu);
 }
 

@@ -38,6 +38,7 @@
 #include "check.h"
 #include "core.h"
 #include "exits.h"
+#include "fault.h"
 #include "ksyms.h"
 #include "switch.h"
 #include "transition.h"
@@ -205,7 +206,7 @@ static void lg_task_work_fn(struct callback_head *cb)
 				     LG_MOVED_SIGNAL : LG_MOVED_USER);
 	}
 	rcu_read_unlock();
-	kfree(work);
+	lg_kfree(work, LG_KIND_TASK_WORK);
 	/*
 	 * Pairs with __module_get() in queue_task_work(). We still return
 	 * through our own text: lg_transition_exit_module() waits for that.
@@ -225,7 +226,7 @@ static void queue_task_work(struct lg_universe_table *table,
 {
 	struct lg_task_work *work;
 
-	work = kzalloc(sizeof(*work), GFP_ATOMIC);
+	work = lg_kzalloc(sizeof(*work), GFP_ATOMIC, LG_KIND_TASK_WORK);
 	if (!work)
 		return;
 	init_task_work(&work->cb, lg_task_work_fn);
@@ -233,10 +234,10 @@ static void queue_task_work(struct lg_universe_table *table,
 	__module_get(THIS_MODULE);
 	/* Before the work can run and clear it. */
 	WRITE_ONCE(state->work_queued, true);
-	if (task_work_add(task, &work->cb, mode)) {
+	if (lg_fault(-ESRCH) ?: task_work_add(task, &work->cb, mode)) {
 		/* The task is exiting: it will not need to move. */
 		WRITE_ONCE(state->work_queued, false);
-		kfree(work);
+		lg_kfree(work, LG_KIND_TASK_WORK);
 		module_put(THIS_MODULE);
 	}
 }
@@ -394,6 +395,8 @@ int lg_switch_init(void)
 {
 	int cpu;
 
+	if (lg_fault(-ENOMEM))
+		return -ENOMEM;
 	idle_kick = alloc_percpu(struct work_struct);
 	if (!idle_kick)
 		return -ENOMEM;

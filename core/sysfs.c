@@ -23,6 +23,7 @@
 #include <linux/sysfs.h>
 
 #include "core.h"
+#include "fault.h"
 #include "pending.h"
 #include "sysfs.h"
 #include "transition.h"
@@ -198,10 +199,10 @@ static void object_release(struct kobject *kobj)
 	struct lg_live_object *obj = to_object(kobj);
 
 	if (obj->dynamic) {
-		kfree(obj->desc->name);
-		kfree(obj->desc);
+		lg_kfree(obj->desc->name, LG_KIND_DESC);
+		lg_kfree(obj->desc, LG_KIND_DESC);
 	}
-	kfree(obj);
+	lg_kfree(obj, LG_KIND_OBJECT);
 }
 
 static void func_release(struct kobject *kobj)
@@ -209,10 +210,10 @@ static void func_release(struct kobject *kobj)
 	struct lg_live_func *func = to_func(kobj);
 
 	if (func->nop) {
-		kfree(func->desc->old_name);
-		kfree(func->desc);
+		lg_kfree(func->desc->old_name, LG_KIND_DESC);
+		lg_kfree(func->desc, LG_KIND_DESC);
 	}
-	kfree(func);
+	lg_kfree(func, LG_KIND_FUNC);
 }
 
 static const struct kobj_type lg_patch_ktype = {
@@ -260,17 +261,20 @@ int lg_sysfs_add_patch(struct lg_live_patch *patch)
 	struct lg_live_func *func;
 	int ret;
 
-	ret = kobject_add(&patch->kobj, lg_root_kobj, "%s", patch->name);
+	ret = lg_fault(-ENOMEM) ?:
+	      kobject_add(&patch->kobj, lg_root_kobj, "%s", patch->name);
 	if (ret)
 		return ret;
 
 	lg_for_each_object(patch, obj) {
-		ret = kobject_add(&obj->kobj, &patch->kobj, "%s",
+		ret = lg_fault(-ENOMEM) ?:
+		      kobject_add(&obj->kobj, &patch->kobj, "%s",
 				  lg_object_name(obj));
 		if (ret)
 			return ret;
 		lg_for_each_func(obj, func) {
-			ret = kobject_add(&func->kobj, &obj->kobj, "%s,%lu",
+			ret = lg_fault(-ENOMEM) ?:
+			      kobject_add(&func->kobj, &obj->kobj, "%s,%lu",
 					  func->desc->old_name,
 					  lg_func_sympos(func));
 			if (ret)
@@ -301,7 +305,8 @@ void lg_sysfs_put_objects(struct lg_live_patch *patch)
 
 int lg_sysfs_init(void)
 {
-	lg_root_kobj = kobject_create_and_add("livegraft", kernel_kobj);
+	if (!lg_fault(-ENOMEM))
+		lg_root_kobj = kobject_create_and_add("livegraft", kernel_kobj);
 	if (!lg_root_kobj) {
 		pr_err("cannot create /sys/kernel/livegraft\n");
 		return -ENOMEM;

@@ -28,6 +28,7 @@
 #include "check.h"
 #include "core.h"
 #include "exits.h"
+#include "fault.h"
 #include "ksyms.h"
 #include "pending.h"
 #include "redirect.h"
@@ -247,10 +248,6 @@ int lg_init_transition(struct lg_live_patch *patch, int state)
 		atomic_set(&lg_moved_count[i], 0);
 	atomic_set(&lg_signal_count, 0);
 	atomic_set(&lg_unmoved, INT_MAX);
-	memset(&patch->stats.moved, 0, sizeof(patch->stats.moved));
-	patch->stats.tasks = 0;
-	patch->stats.retries = 0;
-	patch->stats.signals = 0;
 
 	ret = lg_universe_create(!state, ++transition_gen);
 	if (ret)
@@ -262,6 +259,11 @@ int lg_init_transition(struct lg_live_patch *patch, int state)
 		goto err;
 	}
 	start_mono_ns = 0;
+	/* A transition that cannot start keeps the figures of the last. */
+	memset(&patch->stats.moved, 0, sizeof(patch->stats.moved));
+	patch->stats.tasks = 0;
+	patch->stats.retries = 0;
+	patch->stats.signals = 0;
 
 	/*
 	 * Publish the table (lg_universe_create()) before func->transition:
@@ -418,6 +420,8 @@ int lg_transition_init_module(void)
 {
 	int ret;
 
+	if (lg_fault(-ENOMEM))
+		return -ENOMEM;
 	lg_wq = alloc_workqueue("livegraft", 0, 0);
 	if (!lg_wq)
 		return -ENOMEM;

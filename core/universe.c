@@ -19,6 +19,7 @@
 #include <linux/vmalloc.h>
 
 #include "core.h"
+#include "fault.h"
 #include "ksyms.h"
 #include "universe.h"
 
@@ -46,11 +47,22 @@ static unsigned int count_threads(void)
 /* A fork's own chunk, when the worker's spare one is used up. */
 #define ATOMIC_CHUNK	64
 
-static struct chunk *alloc_chunk(unsigned int size, gfp_t gfp)
+/*
+ * @event: for a task event (a fork), which is no fallible step of an
+ * operation (fault.c) and has its own fallback: the task gets no entry.
+ */
+static struct chunk *alloc_chunk(unsigned int size, gfp_t gfp, bool event)
 {
 	struct chunk *chunk;
+	size_t bytes = struct_size(chunk, states, size);
 
-	chunk = kvzalloc(struct_size(chunk, states, size), gfp);
+	if (!event) {
+		chunk = lg_kvzalloc(bytes, gfp, LG_KIND_CHUNK);
+	} else {
+		chunk = kvzalloc(bytes, gfp);
+		if (chunk)
+			lg_live_inc(LG_KIND_CHUNK);
+	}
 	if (chunk)
 		chunk->size = size;
 	return chunk;
@@ -98,12 +110,13 @@ int lg_universe_create(int start, unsigned long gen)
 	int cpu;
 
 	lockdep_assert_held(&lg_mutex);
-	table = kvzalloc(struct_size(table, buckets, 1U << bits), GFP_KERNEL);
+	table = lg_kvzalloc(struct_size(table, buckets, 1U << bits), GFP_KERNEL,
+			    LG_KIND_TABLE);
 	if (!table)
 		return -ENOMEM;
-	chunk = alloc_chunk(2 * threads + 1024, GFP_KERNEL);
+	chunk = alloc_chunk(2 * threads + 1024, GFP_KERNEL, false);
 	if (!chunk) {
-		kvfree(table);
+		lg_kvfree(table, LG_KIND_TABLE);
 		return -ENOMEM;
 	}
 	table->gen = gen;
@@ -147,7 +160,7 @@ int lg_universe_reserve(void)
 	if (enough)
 		return 0;
 
-	chunk = alloc_chunk(2 * threads + 1024, GFP_KERNEL);
+	chunk = alloc_chunk(2 * threads + 1024, GFP_KERNEL, false);
 	if (!chunk)
 		return -ENOMEM;
 	raw_spin_lock_irqsave(&table->lock, flags);
@@ -212,7 +225,7 @@ static struct lg_task_state *get_state(struct lg_universe_table *table,
 		raw_spin_unlock_irqrestore(&table->lock, flags);
 		if (!gfp)
 			return NULL;
-		spare = alloc_chunk(ATOMIC_CHUNK, gfp | __GFP_NOWARN);
+		spare = alloc_chunk(ATOMIC_CHUNK, gfp | __GFP_NOWARN, true);
 		if (!spare)
 			return NULL;
 	}
@@ -222,7 +235,7 @@ static struct lg_task_state *get_state(struct lg_universe_table *table,
 			  universe >= 0);
 unlock:
 	raw_spin_unlock_irqrestore(&table->lock, flags);
-	kvfree(spare);
+	lg_kvfree(spare, LG_KIND_CHUNK);
 	return state;
 }
 
@@ -404,7 +417,7 @@ void lg_universe_destroy(void)
 		for (i = 0; i < chunk->used; i++)
 			if (!chunk->states[i].released)
 				put_task_struct(chunk->states[i].task);
-		kvfree(chunk);
+		lg_kvfree(chunk, LG_KIND_CHUNK);
 	}
-	kvfree(table);
+	lg_kvfree(table, LG_KIND_TABLE);
 }
