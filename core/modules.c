@@ -78,14 +78,24 @@ struct module *lg_module_present(const char *name)
 	return mod;
 }
 
-static void revert_object(struct lg_live_object *obj, bool going)
+/*
+ * @applied: apply_object() completed, so its post_patch callback ran unless
+ * its patch is in transition, and pre_unpatch is owed first: whether the
+ * module goes, or a later patch refuses its load (the kernel's
+ * klp_cleanup_module_patches_limited() does the same).
+ */
+static void revert_object(struct lg_live_object *obj, bool applied,
+			  bool going)
 {
 	struct lg_live_patch *patch = obj->patch;
 
-	if (going && patch != lg_transition_patch)
+	if (applied && patch != lg_transition_patch)
 		lg_pre_unpatch_callback(obj);
 	if (going)
 		pr_notice("'%s': reverting patch on unloading module '%s'\n",
+			  patch->name, obj->mod->name);
+	else if (applied)
+		pr_notice("'%s': reverting patch on refused module '%s'\n",
 			  patch->name, obj->mod->name);
 	lg_unpatch_object(obj);
 	if (patch == lg_transition_patch)
@@ -112,7 +122,7 @@ static void revert_module(struct module *mod, struct lg_live_patch *last,
 			break;
 		lg_for_each_object(patch, obj)
 			if (obj->mod == mod)
-				revert_object(obj, going);
+				revert_object(obj, true, going);
 	}
 }
 
@@ -149,7 +159,7 @@ static int apply_object(struct lg_live_object *obj, struct module *mod)
 	return 0;
 
 err:
-	revert_object(obj, false);
+	revert_object(obj, false, false);
 	return ret;
 }
 
