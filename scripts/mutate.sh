@@ -163,6 +163,19 @@ mutation zombie-unreliable arch/arm64/stack.c \
 	's/if \(!try_get_task_stack\(task\)\)\n\t\treturn 0;/if (!try_get_task_stack(task))\n\t\treturn -EINVAL;/' \
 	test-transition.sh \
 	"a zombie does not block a transition" arm64
+# Error paths: a failed step leaves nothing behind (test-fault.sh).
+mutation failed-object-stays-redirected core/patch.c \
+	's/(ret = lg_redirect_func\(func\);\n\t\tif \(ret\) \{\n)\t\t\tlg_unpatch_object\(obj\);\n/$1/' \
+	test-fault.sh \
+	"each step of enabling a patch fails cleanly"
+mutation failed-alloc-leaks-objects core/patch.c \
+	's/err_free:\n\tlg_sysfs_put_objects\(patch\);\n/err_free:\n/' \
+	test-fault.sh \
+	"each step of enabling a patch fails cleanly"
+mutation refused-module-no-pre-unpatch core/modules.c \
+	's/if \(applied && patch != lg_transition_patch\)/if (0)/' \
+	test-fault.sh \
+	"each step of patching a coming module under two patches fails cleanly"
 
 # applies(index, dir) - the substitution matches the file once; prints it
 applies()

@@ -267,6 +267,8 @@ start() {
 	load_livegraft
 	[ "${1:-}" = target ] && load_mod $TARGET
 	fresh=$(counts)
+	[ -z "$(echo "$fresh" | grep -v ': 0$')" ] ||
+		die "live allocations of a fresh livegraft: $(echo $fresh)"
 }
 
 # finish_clean() - the patch goes, its module is removable, and
