@@ -45,6 +45,12 @@ static const char * const kind_names[LG_KIND_NR] = {
 	[LG_KIND_SHADOW]	= "shadows",
 };
 
+/* Not even at insmod: the parameter code calls .set without a check. */
+static int read_only_set(const char *val, const struct kernel_param *kp)
+{
+	return -EPERM;
+}
+
 static int live_objects_get(char *buf, const struct kernel_param *kp)
 {
 	int i, len = 0;
@@ -56,6 +62,7 @@ static int live_objects_get(char *buf, const struct kernel_param *kp)
 }
 
 static const struct kernel_param_ops live_objects_ops = {
+	.set = read_only_set,
 	.get = live_objects_get,
 };
 
@@ -100,6 +107,7 @@ static int fault_steps_get(char *buf, const struct kernel_param *kp)
 }
 
 static const struct kernel_param_ops fault_steps_ops = {
+	.set = read_only_set,
 	.get = fault_steps_get,
 };
 

@@ -306,6 +306,14 @@ test_load() {
 	arm -1
 	[ -d $LG_SYSFS ] || die "no $LG_SYSFS"
 	unload_mod livegraft
+	# The counters cannot be written, not even at insmod.
+	for param in live_objects fault_steps; do
+		if "$LG_INSMOD" "$LG_MODDIR/livegraft.ko" $param=1 >"$LG_TMP/out" 2>&1; then
+			die "livegraft loads with $param=1"
+		fi
+		grep -q "Operation not permitted" "$LG_TMP/out" ||
+			die "$param=1: $(cat "$LG_TMP/out")"
+	done
 	log "load: $steps steps"
 	# ksyms, exits (cache, pool), hooks (2 tracepoints), check, the
 	# transition's workqueue and idle kicks, patch's workqueue, sysfs,
