@@ -222,6 +222,26 @@ target_refused_twice() {
 	callbacks_balanced $LP
 }
 
+target_refused_in_transition() {
+	! is_loaded $TARGET || die "$TARGET is loaded (step $step)"
+	check_value "$(patch_dir $LP)/transition" 1
+	check_value "$(patch_dir $LP)/$TARGET/patched" 0
+	callbacks_balanced $LP
+}
+
+target_patched_in_transition() {
+	check_value "$(patch_dir $LP)/transition" 1
+	check_value "$(patch_dir $LP)/$TARGET/patched" 1
+	# This shell moved: the patched function is its own.
+	assert_eq "$TARGET's message" patched "$(cut -d' ' -f1 /proc/$TARGET)"
+}
+
+remove_target_in_transition() {
+	unload_mod $TARGET
+	check_value "$(patch_dir $LP)/transition" 1
+	check_value "$(patch_dir $LP)/$TARGET/patched" 0
+}
+
 target_patched_twice() {
 	v1_redirects 1
 	check_value "$(patch_dir $LP)/$TARGET/patched" 1
@@ -370,6 +390,28 @@ test_coming_twice() {
 	finish_clean $V1 $LP
 }
 
+# test_lg_callbacks in its transition, held up by test_lg_busy's kthread:
+# a module that comes meanwhile is patched for the tasks that moved, and
+# a failure leaves the transition as it was. Its 6 steps: the record of
+# the module coming; probe and filter of its function; its ftrace_ops,
+# filter and registration.
+test_coming_in_transition() {
+	start
+	echo 0 >"$PARAMS/signal_delay_ms"
+	load_mod test_lg_busy
+	load_mod $LP
+	loop_until "grep -q test_lg_busy_sleep $(patch_dir $LP)/pending" ||
+		die "transition not held up"
+	walk "module coming during a transition" insmod_target \
+		target_refused_in_transition target_patched_in_transition \
+		remove_target_in_transition 6
+	echo 0 >"$(patch_dir $LP)/enabled"
+	loop_until "[ ! -e $(patch_dir $LP) ]" || die "patch $LP not freed"
+	unload_mod $LP
+	unload_mod test_lg_busy
+	same_counts "$fresh"
+}
+
 # A replace patch over v1, with nops: v1 stays as it was. Its 25 steps:
 # the record of v2 coming; try_module_get(); the patch, its object and
 # function; an object for vmlinux's nop (and its description); 3 nops
@@ -388,5 +430,6 @@ run_test "each step of enabling a patch fails cleanly" test_enable
 run_test "a disable that cannot start leaves the patch enabled" test_disable
 run_test "each step of patching a coming module fails cleanly" test_coming
 run_test "each step of patching a coming module under two patches fails cleanly" test_coming_twice
+run_test "each step of patching a coming module during a transition fails cleanly" test_coming_in_transition
 run_test "each step of a replace patch fails cleanly" test_replace
 finish
