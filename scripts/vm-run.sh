@@ -149,7 +149,8 @@ stage_initramfs()
 	printf '%s\n' "$LG_ONLY" >"$root/etc/lg-only"
 	printf '%s\n' "$LG_FAULT" >"$root/etc/lg-fault"
 	# The selftests' own knobs, passed on when set.
-	for v in LG_STRESS_CYCLES LG_SOAK_CYCLES LG_SOAK_CHAINS LG_KSFT_TIMEOUT; do
+	for v in LG_STRESS_CYCLES LG_SOAK_CYCLES LG_SOAK_CHAINS LG_SOAK_THREADS \
+		 LG_KSFT_TIMEOUT; do
 		[ -z "${!v:-}" ] || printf 'export %s=%q\n' "$v" "${!v}"
 	done >"$root/etc/lg-env"
 
