@@ -426,6 +426,33 @@ test_parallel_insmod() {
 	done
 }
 
+# More tasks block a transition than one page of pending can name: 200
+# readers asleep in the old test_lg_busy_wait(). pending stops at the
+# page (its last line cut short); the transition completes once they
+# leave.
+test_pending_page() {
+	load_livegraft
+	echo 0 >$PARAMS/signal_delay_ms
+	load_mod $BUSY block=0
+	i=0
+	while [ $i -lt 200 ]; do
+		cat /proc/$BUSY >/dev/null 2>&1 &
+		i=$((i + 1))
+	done
+	sleep 3
+	load_mod $LP
+	loop_until "[ \$(grep -c ' cat: test_lg_busy_wait$' $P/pending) -ge 100 ]" ||
+		die "pending never named 100 readers: $(wc -l <$P/pending) lines"
+	size=$(wc -c <$P/pending)
+	echo "# pending with 200 blocked readers: $size bytes, $(wc -l <$P/pending) lines"
+	[ "$size" -lt 4096 ] || die "pending is $size bytes, more than a page less its NUL"
+	[ "$size" -ge 3900 ] || die "pending is $size bytes: not cut at the page"
+	check_value $P/transition 1
+	echo 0 >/sys/module/$BUSY/parameters/read_block
+	wait
+	wait_transition $LP
+}
+
 # as_user(command) - run a shell command as uid 1000, no capabilities
 as_user() {
 	runas 1000 sh -c "$1" 2>&1
@@ -528,6 +555,7 @@ run_test "sysfs: many writers and readers during transitions" test_concurrent_wr
 run_test "rmmod of the patch module at each moment of a transition" test_rmmod_patch
 run_test "rmmod of the target module at each moment of a transition" test_rmmod_target
 run_test "patch modules loaded in parallel" test_parallel_insmod
+run_test "pending longer than a page is cut at the page" test_pending_page
 run_test "security: an unprivileged user drives nothing" test_unprivileged_user
 run_test "security: root of a user namespace drives nothing" test_userns_root
 finish
