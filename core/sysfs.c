@@ -29,6 +29,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/user_namespace.h>
 
 #include "core.h"
 #include "pending.h"
@@ -42,12 +43,12 @@ struct kobject *lg_root_kobj;
 #define to_func(k) container_of(k, struct lg_live_func, kobj)
 
 /*
- * The file modes check only the writer's uid, at open: root of a user
+ * The file modes check only the opener's uid, at open: root of a user
  * namespace that maps uid 0 (unshare -U -r run by root) passes them, and
- * so would a privileged task writing to a file descriptor someone else
- * opened. Changing what runs in the kernel needs CAP_SYS_ADMIN in the
- * initial user namespace, checked at the write. Rate-limited: the file
- * is open to anyone its mode lets through.
+ * a descriptor root opened may be handed to anyone. Changing what runs in
+ * the kernel needs CAP_SYS_ADMIN in the initial user namespace, checked
+ * on the writer at the write. Rate-limited: anyone the mode lets through
+ * can cause it.
  */
 static int may_write(const char *patch, const char *file)
 {
@@ -369,17 +370,18 @@ void lg_sysfs_put_objects(struct lg_live_patch *patch)
 
 /*
  * livegraft's module parameters, under /sys/module/livegraft/parameters:
- * the same rule as the files above once the module runs. A value given at
- * load time comes from the loader, which finit_module() checked for
- * CAP_SYS_MODULE; the parameters' files already exist while
- * livegraft_init() runs, hence no test of the module's state.
+ * the same rule as the files above. A value given at load time comes from
+ * the loader, which finit_module() checked for CAP_SYS_MODULE, and a task
+ * that may load any module may as well set these; the parameters' files
+ * exist while livegraft_init() runs, hence no test of the module's state.
+ * Not audited: a denial here is no event while CAP_SYS_ADMIN may follow.
  */
 static int param_set(const char *val, const struct kernel_param *kp,
 		     int (*set)(const char *, const struct kernel_param *))
 {
 	int ret;
 
-	if (!capable(CAP_SYS_MODULE)) {
+	if (!ns_capable_noaudit(&init_user_ns, CAP_SYS_MODULE)) {
 		ret = may_write(NULL, kp->name);
 		if (ret)
 			return ret;
