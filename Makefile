@@ -13,6 +13,8 @@
 #                              kernel's livepatch, in one boot
 #   make vm-run EXTRA=dir CMD='cmd'   run cmd in a guest, dir at /extra
 #   make extmod M=dir          build your own patch module against livegraft
+#   make soak                  the soak test at full length (200 cycles,
+#                              10^6 chains) on every target
 #   make mutate                break each safety mechanism in turn: the
 #                              selftests must notice every one
 #                              (MUTATE_ARCHS="x86_64 arm64" for both)
@@ -60,7 +62,7 @@ KBUILD_ARGS = -C $(KDIR) M=$(BUILD_ABS) LG_ROOT=$(BUILD_ABS) \
 # several targets can be built side by side.
 KBUILD_SRC := Kbuild include core arch samples selftests/modules
 
-.PHONY: all modules deps check demo bench vm-run extmod lint mutate clean
+.PHONY: all modules deps check soak demo bench vm-run extmod lint mutate clean
 
 all: modules
 
@@ -106,6 +108,9 @@ bench: modules
 
 check:
 	scripts/check.sh "$(if $(filter command line,$(origin KVER)),$(KVER),$(CHECK_KVERS))" $(CHECK_ARCHS)
+
+soak:
+	scripts/soak.sh "$(if $(filter command line,$(origin KVER)),$(KVER),$(CHECK_KVERS))" $(CHECK_ARCHS)
 
 MUTATE_ARCHS ?= x86_64
 mutate: $(TARGET_STAMP)

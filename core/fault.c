@@ -27,6 +27,7 @@
 #include <linux/string.h>
 
 #include "fault.h"
+#include "sysfs.h"
 
 atomic_long_t lg_live[LG_KIND_NR];
 
@@ -72,7 +73,7 @@ MODULE_PARM_DESC(live_objects, "testing only: livegraft's live allocations, by k
 int lg_fault_nth __read_mostly = -1;
 static atomic_t fault_steps;
 
-static int fault_fail_nth_set(const char *val, const struct kernel_param *kp)
+static int set_fail_nth(const char *val, const struct kernel_param *kp)
 {
 	int nth, ret;
 
@@ -86,6 +87,12 @@ static int fault_fail_nth_set(const char *val, const struct kernel_param *kp)
 	smp_wmb();
 	WRITE_ONCE(lg_fault_nth, nth);
 	return 0;
+}
+
+/* With the rule of every writable parameter (sysfs.c). */
+static int fault_fail_nth_set(const char *val, const struct kernel_param *kp)
+{
+	return lg_param_set(val, kp, set_fail_nth);
 }
 
 static int fault_fail_nth_get(char *buf, const struct kernel_param *kp)

@@ -22,6 +22,7 @@
 #include "exits.h"
 #include "fault.h"
 #include "hooks.h"
+#include "sysfs.h"
 #include "transition.h"
 #include "universe.h"
 
@@ -29,7 +30,7 @@ static struct tracepoint *tp_newtask, *tp_exit;
 
 /* For the selftests: what a fork sees when no entry can be had at all. */
 static bool fault_fork_no_entry;
-module_param(fault_fork_no_entry, bool, 0600);
+module_param_cb(fault_fork_no_entry, &lg_param_ops_bool, &fault_fork_no_entry, 0600);
 MODULE_PARM_DESC(fault_fork_no_entry, "testing only: new tasks get no universe entry");
 
 static void notrace lg_task_newtask(void *data, struct task_struct *task,

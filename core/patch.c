@@ -69,16 +69,22 @@ static int check_object(const char *name, const struct lg_object *o)
 		       o->name ?: "vmlinux");
 		return -EINVAL;
 	}
-	if (o->name && (strlen(o->name) >= MODULE_NAME_LEN ||
-			!strcmp(o->name, "vmlinux"))) {
-		pr_err("'%s': invalid object name '%s'\n", name, o->name);
+	/* The name becomes a sysfs directory: kobject_add() WARNs on "". */
+	if (o->name && (!*o->name || !strcmp(o->name, "vmlinux") ||
+			strnlen(o->name, MODULE_NAME_LEN) >= MODULE_NAME_LEN)) {
+		pr_err("'%s': invalid object name '%.*s'\n", name,
+		       (int)MODULE_NAME_LEN, o->name);
 		return -EINVAL;
 	}
 	for (f = o->funcs; !is_last_func(f); f++) {
-		if (!f->old_name || !f->new_func ||
-		    strlen(f->old_name) >= KSYM_NAME_LEN) {
+		if (!f->old_name || !*f->old_name || !f->new_func) {
 			pr_err("'%s': function %u of object '%s' needs an old_name and a new_func\n",
 			       name, count, o->name ?: "vmlinux");
+			return -EINVAL;
+		}
+		if (strnlen(f->old_name, KSYM_NAME_LEN) >= KSYM_NAME_LEN) {
+			pr_err("'%s': function %u of object '%s': old_name longer than %d characters\n",
+			       name, count, o->name ?: "vmlinux", KSYM_NAME_LEN - 1);
 			return -EINVAL;
 		}
 		count++;
@@ -396,6 +402,7 @@ int lg_enable_patch(struct lg_patch *desc)
 	if (ret)
 		goto out_unlock;
 	if (lg_fault(-ENODEV) || !try_module_get(desc->mod)) {
+		pr_err("'%s': its module is going away\n", desc->mod->name);
 		ret = -ENODEV;
 		goto out_unlock;
 	}

@@ -14,13 +14,22 @@
  *   <patch>/stats          ro  "key: value" figures of the transitions
  *   <patch>/<object>/patched      ro
  *   <patch>/<object>/<function,sympos>/
+ *
+ * Every write that changes state needs CAP_SYS_ADMIN in the initial user
+ * namespace (may_write()), and takes only a whole, well-formed value
+ * (parse_bool()); each refusal says why in one log line.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/kobject.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/user_namespace.h>
 
 #include "core.h"
 #include "fault.h"
@@ -35,6 +44,62 @@ struct kobject *lg_root_kobj;
 #define to_func(k) container_of(k, struct lg_live_func, kobj)
 
 /*
+ * The file modes check only the opener's uid, at open: root of a user
+ * namespace that maps uid 0 (unshare -U -r run by root) passes them, and
+ * a descriptor root opened may be handed to anyone. Changing what runs in
+ * the kernel needs CAP_SYS_ADMIN in the initial user namespace, checked
+ * on the writer at the write. Rate-limited: anyone the mode lets through
+ * can cause it.
+ */
+static int may_write(const char *patch, const char *file)
+{
+	if (capable(CAP_SYS_ADMIN))
+		return 0;
+	if (patch)
+		pr_warn_ratelimited("'%s': %s: writing needs CAP_SYS_ADMIN in the initial user namespace\n",
+				    patch, file);
+	else
+		pr_warn_ratelimited("parameter %s: writing needs CAP_SYS_ADMIN in the initial user namespace\n",
+				    file);
+	return -EPERM;
+}
+
+/*
+ * A boolean, the whole of it: kstrtobool()'s words spelled out, any case,
+ * one trailing newline allowed. kstrtobool() itself reads only the first
+ * characters: it takes "10", "1garbage" or a page of 1s for 1.
+ */
+static int bool_word(const char *buf, size_t len, bool *val)
+{
+	static const char * const words[] = {
+		"1", "y", "yes", "t", "true", "on",
+		"0", "n", "no", "f", "false", "off",
+	};
+	int i;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	/* No word holds a NUL: a write with one in it matches none. */
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		if (strlen(words[i]) == len && !strncasecmp(buf, words[i], len)) {
+			*val = i < ARRAY_SIZE(words) / 2;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int parse_bool(const char *patch, const char *file, const char *buf,
+		      size_t count, bool *val)
+{
+	int ret = bool_word(buf, count, val);
+
+	if (ret)
+		pr_err("'%s': %s: invalid value, write 1 or 0\n", patch, file);
+	return ret;
+}
+
+/*
  * Writing 0 disables an enabled patch; writing the opposite of the value
  * during the patch's own transition turns it around. A disabled patch
  * cannot come back (load its module again), and writing the current value
@@ -47,7 +112,9 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	bool enabled;
 	int ret;
 
-	ret = kstrtobool(buf, &enabled);
+	ret = may_write(patch->name, "enabled");
+	if (!ret)
+		ret = parse_bool(patch->name, "enabled", buf, count, &enabled);
 	if (ret)
 		return ret;
 
@@ -93,7 +160,9 @@ static ssize_t transition_action(struct kobject *kobj, const char *buf,
 	bool val;
 	int ret;
 
-	ret = kstrtobool(buf, &val);
+	ret = may_write(patch->name, what);
+	if (!ret)
+		ret = parse_bool(patch->name, what, buf, count, &val);
 	if (ret)
 		return ret;
 	if (!val)
@@ -302,6 +371,59 @@ void lg_sysfs_put_objects(struct lg_live_patch *patch)
 		kobject_put(&obj->kobj);
 	}
 }
+
+/*
+ * livegraft's module parameters, under /sys/module/livegraft/parameters:
+ * the same rule as the files above. A value given at load time comes from
+ * the loader, which finit_module() checked for CAP_SYS_MODULE, and a task
+ * that may load any module may as well set these; the parameters' files
+ * exist while livegraft_init() runs, hence no test of the module's state.
+ * Not audited: a denial here is no event while CAP_SYS_ADMIN may follow.
+ */
+int lg_param_set(const char *val, const struct kernel_param *kp,
+		 int (*set)(const char *, const struct kernel_param *))
+{
+	int ret;
+
+	if (!ns_capable_noaudit(&init_user_ns, CAP_SYS_MODULE)) {
+		ret = may_write(NULL, kp->name);
+		if (ret)
+			return ret;
+	}
+	ret = set(val, kp);
+	if (ret)
+		pr_err("parameter %s: invalid value (%d)\n", kp->name, ret);
+	return ret;
+}
+
+static int param_set_admin_uint(const char *val, const struct kernel_param *kp)
+{
+	return lg_param_set(val, kp, param_set_uint);
+}
+
+/* As param_set_bool(), with bool_word()'s whole words. */
+static int set_bool_word(const char *val, const struct kernel_param *kp)
+{
+	if (!val)
+		val = "1";
+	return bool_word(val, strlen(val), kp->arg);
+}
+
+static int param_set_admin_bool(const char *val, const struct kernel_param *kp)
+{
+	return lg_param_set(val, kp, set_bool_word);
+}
+
+const struct kernel_param_ops lg_param_ops_uint = {
+	.set = param_set_admin_uint,
+	.get = param_get_uint,
+};
+
+const struct kernel_param_ops lg_param_ops_bool = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
+	.set = param_set_admin_bool,
+	.get = param_get_bool,
+};
 
 int lg_sysfs_init(void)
 {

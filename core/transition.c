@@ -34,11 +34,12 @@
 #include "redirect.h"
 #include "replace.h"
 #include "switch.h"
+#include "sysfs.h"
 #include "transition.h"
 #include "universe.h"
 
 static unsigned int signal_delay_ms = 1000;
-module_param(signal_delay_ms, uint, 0644);
+module_param_cb(signal_delay_ms, &lg_param_ops_uint, &signal_delay_ms, 0644);
 MODULE_PARM_DESC(signal_delay_ms,
 		 "how long tasks may block a transition before they get a fake signal (ms, 0: never)");
 

@@ -159,6 +159,19 @@ mutation shadow-id-ignored core/shadow.c \
 	's/if \(shadow->obj == obj && shadow->id == id\)/if (shadow->obj == obj)/' \
 	test-klp.sh \
 	"basic shadow variable API"
+# Hostile input and who may drive livegraft.
+mutation no-capability-check core/sysfs.c \
+	's/\tif \(capable\(CAP_SYS_ADMIN\)\)\n\t\treturn 0;\n\tif \(patch\)/\treturn 0;\n\tif (patch)/' \
+	test-hostile.sh \
+	"security: root of a user namespace drives nothing"
+mutation bool-first-character core/sysfs.c \
+	's/strlen\(words\[i\]\) == len && !strncasecmp\(buf, words\[i\], len\)/!strncasecmp(buf, words[i], 1)/' \
+	test-hostile.sh \
+	"sysfs: garbage, out of range and huge writes"
+mutation empty-object-name core/patch.c \
+	's/\(!\*o->name \|\| !strcmp/(!strcmp/' \
+	test-hostile.sh \
+	"malformed: empty object name"
 mutation zombie-unreliable arch/arm64/stack.c \
 	's/if \(!try_get_task_stack\(task\)\)\n\t\treturn 0;/if (!try_get_task_stack(task))\n\t\treturn -EINVAL;/' \
 	test-transition.sh \

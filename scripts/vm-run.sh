@@ -41,6 +41,10 @@ LG_ONLY=${LG_ONLY:-}
 # loaded after the collection, "hang" adds a scenario that never ends,
 # "stop-early" ends each script after its first scenario.
 LG_FAULT=${LG_FAULT:-}
+# For debugging a guest: more QEMU options ("-s" for a gdb stub on port
+# 1234) and more kernel command line ("nokaslr").
+LG_QEMU_ARGS=${LG_QEMU_ARGS:-}
+LG_APPEND=${LG_APPEND:-}
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -111,6 +115,8 @@ stage_initramfs()
 	install -m 0755 "$here/guest/init.sh" "$root/init"
 	# A static insmod, see guest/insmod.c.
 	build_static "$root/sbin/insmod" "$here/guest/insmod.c"
+	# setuid for the selftests of who may drive livegraft (guest/runas.c).
+	build_static "$root/usr/bin/runas" "$here/guest/runas.c"
 	# The kernel's getpid hammer, for test_klp_syscall (6.10 and later).
 	if [ -f "$ksft/livepatch/test_klp-call_getpid.c" ]; then
 		build_static "$root/usr/bin/test_klp-call_getpid" \
@@ -144,6 +150,11 @@ stage_initramfs()
 	printf '%s\n' "$LG_SCENARIO_TIMEOUT" >"$root/etc/lg-scenario-timeout"
 	printf '%s\n' "$LG_ONLY" >"$root/etc/lg-only"
 	printf '%s\n' "$LG_FAULT" >"$root/etc/lg-fault"
+	# The selftests' own knobs, passed on when set.
+	for v in LG_STRESS_CYCLES LG_SOAK_CYCLES LG_SOAK_CHAINS LG_SOAK_THREADS \
+		 LG_KSFT_TIMEOUT; do
+		[ -z "${!v:-}" ] || printf 'export %s=%q\n' "$v" "${!v}"
+	done >"$root/etc/lg-env"
 
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) |
 		gzip -1 >"$work/initramfs.gz"
@@ -155,7 +166,7 @@ boot()
 	local append="panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1"
 	local qemu
 
-	append="$append hung_task_panic=1 loglevel=5 rdinit=/init"
+	append="$append hung_task_panic=1 loglevel=5 rdinit=/init $LG_APPEND"
 	case "$arch" in
 	x86_64)
 		qemu=(qemu-system-x86_64 -machine pc -cpu max)
@@ -175,6 +186,8 @@ boot()
 	qemu+=(-accel "$accel" -smp "$LG_SMP" -m "$LG_MEM" -nographic
 	       -no-reboot -kernel "$target/vmlinuz" -initrd "$work/initramfs.gz"
 	       -append "$append")
+	# shellcheck disable=SC2206 # word splitting wanted
+	qemu+=($LG_QEMU_ARGS)
 
 	pp "booting $release under QEMU ($accel, ${LG_SMP} cpus)"
 	set +e

@@ -139,8 +139,10 @@ test_sysfs_refusals() {
 $(livegraft_loaded_line)
 $(transcript_enable test_lg_livepatch)
 livegraft: 'test_lg_livepatch': already enabled
+livegraft: 'test_lg_livepatch': enabled: invalid value, write 1 or 0
 livegraft: 'test_lg_livepatch': cannot force: the patch is not in transition
-livegraft: 'test_lg_livepatch': cannot signal: the patch is not in transition"
+livegraft: 'test_lg_livepatch': cannot signal: the patch is not in transition
+livegraft: 'test_lg_livepatch': force: invalid value, write 1 or 0"
 }
 
 # An enabled patch pins its module, and patch modules pin livegraft; once

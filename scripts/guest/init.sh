@@ -40,7 +40,12 @@ run_work() {
 		[ -n "$t" ] && export LG_SCENARIO_TIMEOUT="$t"
 		t=$(cat /etc/lg-only)
 		[ -n "$t" ] && export LG_ONLY="$t"
+		. /etc/lg-env
 		cd /kselftest || return
+		# make soak's one scenario runs longer than the collection's
+		# limit per script (its settings file).
+		[ -z "${LG_KSFT_TIMEOUT:-}" ] ||
+			echo "timeout=$LG_KSFT_TIMEOUT" >livegraft/settings
 		# What must report: the host checks every scenario listed here.
 		for script in $(cat /etc/lg-scripts); do
 			LG_LIST=1 sh "livegraft/$script" |

@@ -8,6 +8,9 @@
  * for fail_ms and fails, while the first object is already redirected.
  * Built again as test_lg_cons_v3 and test_lg_cons_v4, cumulative
  * successors whose inner returns 3 and 4 (TEST_LG_CONS_VERSION).
+ * Built again as test_lg_cons_soak (TEST_LG_CONS_SOAK): then the patch
+ * also replaces test_lg_target_message(), in a module the soak test loads
+ * and unloads all the time.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -87,8 +90,23 @@ static int slow_failing_pre_patch(struct lg_object *obj)
 }
 #endif
 
+#ifdef TEST_LG_CONS_SOAK
+static const char *new_target_message(void)
+{
+	return "patched";
+}
+
+static struct lg_func target_funcs[] = {
+	{ .old_name = "test_lg_target_message", .new_func = new_target_message },
+	{ }
+};
+#endif
+
 static struct lg_object objs[] = {
 	{ .name = "test_lg_cons", .funcs = funcs },
+#ifdef TEST_LG_CONS_SOAK
+	{ .name = "test_lg_target", .funcs = target_funcs },
+#endif
 #ifdef TEST_LG_CONS_FAIL
 	{ .funcs = vmlinux_funcs,
 	  .callbacks.pre_patch = slow_failing_pre_patch },
