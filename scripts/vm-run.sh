@@ -39,7 +39,9 @@ LG_SCENARIO_TIMEOUT=${LG_SCENARIO_TIMEOUT:-}
 LG_ONLY=${LG_ONLY:-}
 # For make check's tests of this harness only: "leftover" leaves livegraft
 # loaded after the collection, "hang" adds a scenario that never ends,
-# "stop-early" ends each script after its first scenario.
+# "stop-early" ends each script after its first scenario; for make
+# check-debug's, "leak", "uaf", "lockdep" and "sleep" load test_lg_debug.ko
+# with that fault after the collection.
 LG_FAULT=${LG_FAULT:-}
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -203,7 +205,7 @@ show()
 }
 
 result_re='^(not )?ok [0-9]+ |^# TEST: '
-error_re='Oops|BUG:|WARNING:|Kernel panic|soft lockup|hard LOCKUP|blocked for more than|Call Trace:|general protection fault|Unable to handle kernel'
+error_re='Oops|BUG:|WARNING:|Kernel panic|soft lockup|hard LOCKUP|blocked for more than|Call Trace:|general protection fault|Unable to handle kernel|^unreferenced object 0x'
 
 # verdict() - did the guest finish, cleanly? Sets guest_rc.
 verdict()
