@@ -53,7 +53,7 @@ static int __init test_lg_debug_init(void)
 		mutex_unlock(&test_lg_debug_b);
 	} else if (!strcmp(fault, "sleep")) {
 		spin_lock(&test_lg_debug_lock);
-		msleep(1);
+		msleep(20);
 		spin_unlock(&test_lg_debug_lock);
 	}
 	return 0;
