@@ -120,6 +120,7 @@ check:
 # or kmemleak report fails it.
 CHECK_DEBUG_ARCHS ?= x86_64
 check-debug:
+	for arch in $(CHECK_DEBUG_ARCHS); do scripts/debug-kernel.sh $$arch 6.1 || exit 1; done
 	scripts/check.sh --debug 6.1-debug $(CHECK_DEBUG_ARCHS)
 
 MUTATE_ARCHS ?= x86_64
