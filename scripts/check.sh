@@ -17,6 +17,10 @@ debug=
 if [ "$1" = --debug ]; then
 	debug=1
 	shift
+	# KASAN, lockdep and kmemleak under TCG: test-stress.sh alone takes
+	# more than the 600 s of selftests/settings.
+	export LG_TIMEOUT=${LG_TIMEOUT:-3600}
+	export LG_SCRIPT_TIMEOUT=${LG_SCRIPT_TIMEOUT:-1800}
 fi
 kvers=$1
 kver=${kvers%% *}

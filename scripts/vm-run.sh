@@ -34,6 +34,8 @@ LG_VERBOSE=${LG_VERBOSE:-0}
 LG_TESTS=${LG_TESTS:-}
 # The guest's limit for one scenario, in seconds (functions.sh's default).
 LG_SCENARIO_TIMEOUT=${LG_SCENARIO_TIMEOUT:-}
+# The kselftest runner's limit per script, when set (selftests/settings').
+LG_SCRIPT_TIMEOUT=${LG_SCRIPT_TIMEOUT:-}
 # --kselftest runs only these scenarios of those scripts, when set:
 # "name|name..." (every script of LG_TESTS must have one)
 LG_ONLY=${LG_ONLY:-}
@@ -131,6 +133,8 @@ stage_initramfs()
 	cp -r "$ksft/kselftest" "$root/kselftest/"
 	make -s -C "$top/selftests" KSFT_LIB="$ksft" \
 		INSTALL_PATH="$root/kselftest/livegraft" install >/dev/null
+	[ -z "$LG_SCRIPT_TIMEOUT" ] ||
+		sed -i "s/^timeout=.*/timeout=$LG_SCRIPT_TIMEOUT/" "$root/kselftest/livegraft/settings"
 	make -s --no-print-directory -C "$top/selftests" KSFT_LIB="$ksft" \
 		COLLECTION=livegraft emit_tests >"$root/kselftest/kselftest-list.txt"
 
