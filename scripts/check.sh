@@ -18,9 +18,11 @@ if [ "$1" = --debug ]; then
 	debug=1
 	shift
 	# KASAN, lockdep and kmemleak under TCG: test-stress.sh alone takes
-	# more than the 600 s of selftests/settings.
+	# more than the 600 s of selftests/settings, its cumulative chain more
+	# than the 240 s a scenario has by default.
 	export LG_TIMEOUT=${LG_TIMEOUT:-3600}
 	export LG_SCRIPT_TIMEOUT=${LG_SCRIPT_TIMEOUT:-1800}
+	export LG_SCENARIO_TIMEOUT=${LG_SCENARIO_TIMEOUT:-900}
 fi
 kvers=$1
 kver=${kvers%% *}
