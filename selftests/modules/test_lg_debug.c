@@ -4,13 +4,12 @@
  * value of "fault", so that its harness checks can prove a run with them
  * fails: "leak" loses allocations (kmemleak), "uaf" reads freed memory
  * (KASAN), "lockdep" takes two mutexes in both orders (lockdep), "sleep"
- * sleeps under a spinlock (DEBUG_ATOMIC_SLEEP). Never loaded by the
+ * takes a mutex under a spinlock (DEBUG_ATOMIC_SLEEP). Never loaded by the
  * collection itself.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -52,8 +51,10 @@ static int __init test_lg_debug_init(void)
 		mutex_unlock(&test_lg_debug_a);
 		mutex_unlock(&test_lg_debug_b);
 	} else if (!strcmp(fault, "sleep")) {
+		/* Free, the mutex does not sleep: might_sleep() reports it. */
 		spin_lock(&test_lg_debug_lock);
-		msleep(20);
+		mutex_lock(&test_lg_debug_a);
+		mutex_unlock(&test_lg_debug_a);
 		spin_unlock(&test_lg_debug_lock);
 	}
 	return 0;
