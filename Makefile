@@ -20,6 +20,8 @@
 #                              (MUTATE_ARCHS="x86_64 arm64" for both)
 #   make lint                  checkpatch.pl and shellcheck
 #   make deps                  install packages, fetch the target kernel
+#   make check-debug           the collection on a debug kernel built here
+#                              (KASAN, lockdep, kmemleak...): KVER=6.1-debug
 
 ARCH ?= x86_64
 KVER ?= 6.1
@@ -49,6 +51,13 @@ else
 BUILD ?= build/$(ARCH)-local
 TARGET_STAMP :=
 endif
+# KVER=6.1-debug: Debian's 6.1 source with KASAN, lockdep, kmemleak...,
+# built once per machine by scripts/debug-kernel.sh.
+ifneq ($(filter %-debug,$(KVER)),)
+GET_TARGET := scripts/debug-kernel.sh $(ARCH) $(KVER:-debug=)
+else
+GET_TARGET := scripts/deps.sh $(ARCH) $(KVER)
+endif
 KSFT := $(LG_CACHE)/src/linux-source-$(KVER)/tools/testing/selftests
 KLP_SRC := $(LG_CACHE)/src/linux-source-$(KVER)
 BUILD_ABS = $(abspath $(BUILD))
@@ -62,15 +71,15 @@ KBUILD_ARGS = -C $(KDIR) M=$(BUILD_ABS) LG_ROOT=$(BUILD_ABS) \
 # several targets can be built side by side.
 KBUILD_SRC := Kbuild include core arch samples selftests/modules
 
-.PHONY: all modules deps check soak demo bench vm-run extmod lint mutate clean
+.PHONY: all modules deps check check-debug soak demo bench vm-run extmod lint mutate clean
 
 all: modules
 
 $(TARGET)/release:
-	scripts/deps.sh $(ARCH) $(KVER)
+	$(GET_TARGET)
 
 deps:
-	scripts/deps.sh $(ARCH) $(KVER)
+	$(GET_TARGET)
 
 modules: $(TARGET_STAMP) $(if $(TARGET_STAMP),| $(KLP_SRC)/klp-tests)
 	@mkdir -p $(BUILD)
@@ -90,7 +99,7 @@ endif
 # The kernel's livepatch samples and test modules, unmodified, from
 # Debian's linux-source: built against livegraft, they run on it.
 $(KLP_SRC)/klp-tests:
-	scripts/deps.sh $(ARCH) $(KVER)
+	$(GET_TARGET)
 
 # CMD reaches the guest's shell as typed: neither make nor the host's
 # shell expands it.
@@ -111,6 +120,13 @@ check:
 
 soak:
 	scripts/soak.sh "$(if $(filter command line,$(origin KVER)),$(KVER),$(CHECK_KVERS))" $(CHECK_ARCHS)
+
+# The collection on the debug kernel: any KASAN, lockdep, sleep-in-atomic
+# or kmemleak report fails it.
+CHECK_DEBUG_ARCHS ?= x86_64
+check-debug:
+	for arch in $(CHECK_DEBUG_ARCHS); do scripts/debug-kernel.sh $$arch 6.1 || exit 1; done
+	scripts/check.sh --debug 6.1-debug $(CHECK_DEBUG_ARCHS)
 
 MUTATE_ARCHS ?= x86_64
 mutate: $(TARGET_STAMP)
@@ -134,7 +150,7 @@ lint: $(LG_CACHE)/src/linux-source-$(KVER)/version
 	scripts/lint.sh $(LG_CACHE)/src/linux-source-$(KVER)
 
 $(LG_CACHE)/src/linux-source-$(KVER)/version:
-	scripts/deps.sh $(ARCH) $(KVER)
+	$(GET_TARGET)
 
 clean:
 	rm -rf build

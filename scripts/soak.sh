@@ -21,7 +21,7 @@ export LG_SOAK_CHAINS=${LG_SOAK_CHAINS:-1000000}
 export LG_SOAK_THREADS=${LG_SOAK_THREADS:-16}
 # A full soak runs for many minutes in one scenario of one script.
 export LG_SCENARIO_TIMEOUT=${LG_SCENARIO_TIMEOUT:-2400}
-export LG_KSFT_TIMEOUT=${LG_KSFT_TIMEOUT:-2400}
+export LG_SCRIPT_TIMEOUT=${LG_SCRIPT_TIMEOUT:-2400}
 export LG_TIMEOUT=${LG_TIMEOUT:-3000}
 export LG_TESTS=test-soak.sh
 

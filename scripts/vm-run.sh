@@ -34,12 +34,16 @@ LG_VERBOSE=${LG_VERBOSE:-0}
 LG_TESTS=${LG_TESTS:-}
 # The guest's limit for one scenario, in seconds (functions.sh's default).
 LG_SCENARIO_TIMEOUT=${LG_SCENARIO_TIMEOUT:-}
+# The kselftest runner's limit per script, when set (selftests/settings').
+LG_SCRIPT_TIMEOUT=${LG_SCRIPT_TIMEOUT:-}
 # --kselftest runs only these scenarios of those scripts, when set:
 # "name|name..." (every script of LG_TESTS must have one)
 LG_ONLY=${LG_ONLY:-}
 # For make check's tests of this harness only: "leftover" leaves livegraft
 # loaded after the collection, "hang" adds a scenario that never ends,
-# "stop-early" ends each script after its first scenario.
+# "stop-early" ends each script after its first scenario; for make
+# check-debug's, "leak", "uaf", "lockdep" and "sleep" load test_lg_debug.ko
+# with that fault after the collection.
 LG_FAULT=${LG_FAULT:-}
 # For debugging a guest: more QEMU options ("-s" for a gdb stub on port
 # 1234) and more kernel command line ("nokaslr").
@@ -135,6 +139,8 @@ stage_initramfs()
 	cp -r "$ksft/kselftest" "$root/kselftest/"
 	make -s -C "$top/selftests" KSFT_LIB="$ksft" \
 		INSTALL_PATH="$root/kselftest/livegraft" install >/dev/null
+	[ -z "$LG_SCRIPT_TIMEOUT" ] ||
+		sed -i "s/^timeout=.*/timeout=$LG_SCRIPT_TIMEOUT/" "$root/kselftest/livegraft/settings"
 	make -s --no-print-directory -C "$top/selftests" KSFT_LIB="$ksft" \
 		COLLECTION=livegraft emit_tests >"$root/kselftest/kselftest-list.txt"
 
@@ -151,8 +157,7 @@ stage_initramfs()
 	printf '%s\n' "$LG_ONLY" >"$root/etc/lg-only"
 	printf '%s\n' "$LG_FAULT" >"$root/etc/lg-fault"
 	# The selftests' own knobs, passed on when set.
-	for v in LG_STRESS_CYCLES LG_SOAK_CYCLES LG_SOAK_CHAINS LG_SOAK_THREADS \
-		 LG_KSFT_TIMEOUT; do
+	for v in LG_STRESS_CYCLES LG_SOAK_CYCLES LG_SOAK_CHAINS LG_SOAK_THREADS; do
 		[ -z "${!v:-}" ] || printf 'export %s=%q\n' "$v" "${!v}"
 	done >"$root/etc/lg-env"
 
@@ -216,7 +221,7 @@ show()
 }
 
 result_re='^(not )?ok [0-9]+ |^# TEST: '
-error_re='Oops|BUG:|WARNING:|Kernel panic|soft lockup|hard LOCKUP|blocked for more than|Call Trace:|general protection fault|Unable to handle kernel'
+error_re='Oops|BUG:|WARNING:|Kernel panic|soft lockup|hard LOCKUP|blocked for more than|Call Trace:|general protection fault|Unable to handle kernel|^unreferenced object 0x'
 
 # verdict() - did the guest finish, cleanly? Sets guest_rc.
 verdict()

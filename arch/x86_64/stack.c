@@ -4,6 +4,8 @@
  * ORC-based reliable unwinder, the one the in-kernel livepatch trusts.
  */
 
+#include <linux/llist.h>
+#include <linux/sched.h>
 #include <linux/stacktrace.h>
 
 #include "arch.h"
@@ -25,5 +27,18 @@ const char *lg_arch_stack_checker(void)
 int lg_arch_save_stack(struct task_struct *task, unsigned long *store,
 		       unsigned int size)
 {
+#ifdef CONFIG_RETHOOK
+	/*
+	 * A task preempted inside a function with a return probe (kretprobe)
+	 * has the rethook trampoline on its stack, where the unwinder stops
+	 * for a task in TASK_RUNNING that is not current: 6.12's
+	 * rethook_find_ret_addr() returns 0, 6.1's WARNs first (a panic
+	 * under panic_on_warn). Unreliable without the walk, as it would be
+	 * after it; task_call_func() keeps the task off the CPU meanwhile.
+	 */
+	if (task != current && task_is_running(task) &&
+	    !llist_empty(&task->rethooks))
+		return -EINVAL;
+#endif
 	return save_tsk_reliable(task, store, size);
 }
