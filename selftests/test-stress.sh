@@ -111,16 +111,22 @@ test_task_work_mid_call() {
 # whose move was in flight when the target flipped must not land in the
 # wrong universe.
 test_reversals() {
-	start_load threads=4 task_safe=1
+	start_load threads=4 task_safe=1 holder=1
 	P=$LG_SYSFS/test_lg_cons_patch
+	HOLD=/sys/module/test_lg_cons/parameters/hold
 	cycle=0
 	while [ $cycle -lt $((CYCLES * 4)) ]; do
+		# Every other cycle, the holder kthread stays inside outer, so
+		# that the first write finds the transition running: a slow
+		# guest reverses some, whatever its timing.
+		[ $((cycle % 2)) -eq 1 ] || echo 1 >$HOLD
 		load_mod test_lg_cons_patch
 		# Each write reverses the transition if it still runs; once it
 		# has completed, 0 disables and 1 is refused.
 		for v in 0 1 0 1 0; do
 			echo $v 2>/dev/null >"$P/enabled" || true
 		done
+		echo 0 >$HOLD
 		if [ "$(cat "$P/enabled" 2>/dev/null)" = 1 ]; then
 			echo 0 2>/dev/null >"$P/enabled" || true
 		fi
