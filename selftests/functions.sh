@@ -146,6 +146,29 @@ unload_replaced() {
 	unload_mod "$1"
 }
 
+# refused(mode, errno text, log line) - test_lg_bad mode=... must fail so,
+# leaving /proc/cmdline and the target module unpatched
+refused() {
+	cmdline=$(cat /proc/cmdline)
+	load_failing_mod test_lg_bad mode="$1"
+	is_loaded test_lg_bad && die "test_lg_bad loaded"
+	[ -z "$(ls $LG_SYSFS)" ] || die "left in sysfs: $(ls $LG_SYSFS)"
+	assert_eq /proc/cmdline "$cmdline" "$(cat /proc/cmdline)"
+	if is_loaded test_lg_target; then
+		assert_eq /proc/test_lg_target "unpatched 1 2 0" "$(cat /proc/test_lg_target)"
+	fi
+	check_result "% insmod test_lg_bad mode=$1
+$3
+insmod: ERROR: could not insert module $LG_MODDIR/test_lg_bad.ko: $2"
+}
+
+# setup_refused([target]) - livegraft and, for module objects, the target
+setup_refused() {
+	load_livegraft
+	[ "${1:-}" = target ] && load_mod test_lg_target
+	start_test "$LG_TEST"
+}
+
 # write_fails(file, value, errno text) - a write that must fail so
 write_fails() {
 	out=$( (echo "$2" >"$1") 2>&1) && die "writing '$2' to $1 succeeded"

@@ -23,26 +23,6 @@ EACCES="Permission denied"
 EINVAL="Invalid argument"
 PATCHED="test_lg_livepatch: this has been live patched"
 
-# refused(mode, errno text, log line) - test_lg_bad mode=... must fail so,
-# leaving nothing registered and /proc/cmdline unpatched
-refused() {
-	cmdline=$(cat /proc/cmdline)
-	load_failing_mod $BAD mode="$1"
-	is_loaded $BAD && die "$BAD loaded"
-	[ -z "$(ls $LG_SYSFS)" ] || die "left in sysfs: $(ls $LG_SYSFS)"
-	assert_eq /proc/cmdline "$cmdline" "$(cat /proc/cmdline)"
-	check_result "% insmod $BAD mode=$1
-$3
-insmod: ERROR: could not insert module $LG_MODDIR/$BAD.ko: $2"
-}
-
-# setup_refused([target]) - livegraft and, for module objects, the target
-setup_refused() {
-	load_livegraft
-	[ "${1:-}" = target ] && load_mod test_lg_target
-	start_test "$LG_TEST"
-}
-
 test_null_patch() {
 	setup_refused
 	refused null_patch "$EINVAL" "livegraft: invalid patch: it needs its module"

@@ -11,68 +11,45 @@
 
 BAD=test_lg_bad
 
-# refused(mode, errno text, log line) - test_lg_bad mode=... must fail so,
-# leaving /proc/cmdline and the target module unpatched
-refused() {
-	cmdline=$(cat /proc/cmdline)
-	load_failing_mod $BAD mode="$1"
-	is_loaded $BAD && die "$BAD loaded"
-	[ -z "$(ls $LG_SYSFS)" ] || die "left in sysfs: $(ls $LG_SYSFS)"
-	assert_eq /proc/cmdline "$cmdline" "$(cat /proc/cmdline)"
-	if is_loaded test_lg_target; then
-		assert_eq /proc/test_lg_target "unpatched 1 2 0" "$(cat /proc/test_lg_target)"
-	fi
-	check_result "% insmod $BAD mode=$1
-$3
-insmod: ERROR: could not insert module $LG_MODDIR/$BAD.ko: $2"
-}
-
-# setup(with_target) - livegraft and, for module objects, the target
-setup() {
-	load_livegraft
-	[ "$1" = target ] && load_mod test_lg_target
-	start_test "$LG_TEST"
-}
-
 test_unknown() {
-	setup
+	setup_refused
 	refused unknown "No such file or directory" \
 		"livegraft: '$BAD': symbol 'test_lg_no_such_function' not found in vmlinux"
 }
 
 test_ambiguous() {
-	setup target
+	setup_refused target
 	refused ambiguous "Invalid argument" \
 		"livegraft: '$BAD': symbol 'test_lg_target_dup' is ambiguous in test_lg_target: 2 matches, set old_sympos"
 }
 
 test_sympos_out_of_range() {
-	setup target
+	setup_refused target
 	refused sympos "No such file or directory" \
 		"livegraft: '$BAD': symbol 'test_lg_target_dup' position 3 not found in test_lg_target: 2 matches"
 }
 
 test_notrace() {
-	setup target
+	setup_refused target
 	refused notrace "Invalid argument" \
 		"livegraft: '$BAD': function 'test_lg_target_notrace' cannot be redirected: ftrace does not trace it (notrace or not a function entry)"
 }
 
 test_duplicate() {
-	setup
+	setup_refused
 	refused duplicate "File exists" \
 		"livegraft: '$BAD': function 'cmdline_proc_show' is listed twice"
 }
 
 test_no_new_func() {
-	setup
+	setup_refused
 	refused no_new_func "Invalid argument" \
 		"livegraft: '$BAD': function 0 of object 'vmlinux' needs an old_name and a new_func"
 }
 
 # Not a refusal: a patch of callbacks or states only has no function.
 test_no_functions() {
-	setup
+	setup_refused
 	load_patch $BAD mode=empty
 	[ -d "$LG_SYSFS/$BAD/vmlinux" ] || die "no vmlinux directory"
 	[ -z "$(ls -d "$LG_SYSFS/$BAD/vmlinux/"*,* 2>/dev/null)" ] ||
@@ -82,7 +59,7 @@ test_no_functions() {
 }
 
 test_no_objects() {
-	setup
+	setup_refused
 	refused no_objs "Invalid argument" \
 		"livegraft: '$BAD': the patch has no objects"
 }
