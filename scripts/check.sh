@@ -115,6 +115,12 @@ else
 	step "harness: a scenario that never ends fails, the rest runs" \
 		harness_kselftest_catches "$1" "TEST: harness: a scenario that never ends ... not ok" \
 		LG_FAULT=hang LG_SCENARIO_TIMEOUT=10
+	# Without the harness's kill, the dead scenario's process keeps the
+	# runner's pipe open and the script ends in its 120 s timeout.
+	step "harness: a scenario that dies leaves nothing running" \
+		harness_kselftest_catches "$1" \
+		"not ok 1 selftests: livegraft: test-core.sh # exit=1" \
+		LG_FAULT=orphan LG_SCRIPT_TIMEOUT=120
 	step "harness: a script that never reports fails the run" \
 		harness_kselftest_catches "$1" "FAIL: test-missing.sh never reported" \
 		LG_TESTS="test-core.sh test-missing.sh"
@@ -130,7 +136,7 @@ for kver in $kvers; do
 	for arch in "$@"; do
 		tag=$arch-$kver
 		build=build/$tag
-		rm -f "$build/results"
+		rm -f "$build/results" "$build/failures"
 		step "build $tag" make -s ARCH="$arch" KVER="$kver" || continue
 		step "user patch module $tag: make extmod, make vm-run" \
 			user_patch_module "$arch"
@@ -142,6 +148,12 @@ for kver in $kvers; do
 		fi
 		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 		summary+=("$( [ "$f" -eq 0 ] && echo "ok    " || echo "not ok")  selftests $tag: $p passed, $f failed, $s skipped")
+		# What failed, named where CI's tail shows it.
+		if [ "$f" -ne 0 ] && [ -s "$build/failures" ]; then
+			while IFS= read -r what; do
+				summary+=("          $what")
+			done <"$build/failures"
+		fi
 	done
 done
 

@@ -98,6 +98,12 @@ expected_scripts()
 
 pp() { printf '[%s] %s\n' "$tag" "$*" >&2; }
 
+# fail() - say why the run failed, and keep it for make check's summary
+fail() {
+	pp "FAIL: $*"
+	printf '%s\n' "$*" >>"$build/failures"
+}
+
 # build_static(dest, source) - a static program for the guest
 build_static()
 {
@@ -230,15 +236,16 @@ verdict()
 
 	end=$(grep -a "^LIVEGRAFT-END $token rc=" "$log" | tail -n 1 || true)
 	if grep -aEq "$error_re" "$log"; then
-		pp "FAIL: the kernel reported an error (see $log):"
+		fail "the kernel reported an error (see $log):"
 		grep -aE -m 5 "$error_re" "$log" | sed "s/^/[$tag]   /" >&2
+		grep -aE -m 1 "$error_re" "$log" | sed 's/^/  /' >>"$build/failures"
 		guest_rc=1
 		kernel_error=1
 	elif [ -z "$end" ]; then
 		if [ "$qemu_rc" = 124 ]; then
-			pp "FAIL: timeout after ${LG_TIMEOUT}s (see $log)"
+			fail "timeout after ${LG_TIMEOUT}s (see $log)"
 		else
-			pp "FAIL: the guest stopped before finishing (qemu exit $qemu_rc, see $log)"
+			fail "the guest stopped before finishing (qemu exit $qemu_rc, see $log)"
 		fi
 		tail -n 20 "$log" | sed "s/^/[$tag]   /" >&2
 		guest_rc=1
@@ -292,31 +299,35 @@ count_results()
 	# and every scenario it listed before the collection ran.
 	for t in ${LG_TESTS:-$(expected_scripts)}; do
 		grep -aqF "LIVEGRAFT-SCENARIO $t: " "$log" || {
-			pp "FAIL: $t listed no scenario"
+			fail "$t listed no scenario"
 			failed=$((failed + 1))
 		}
 		grep -aqE "^(not )?ok [0-9]+ selftests: livegraft: $t( |\$)" "$log" && continue
-		pp "FAIL: $t never reported a result"
+		fail "$t never reported a result"
 		failed=$((failed + 1))
 	done
 	while IFS= read -r missing; do
-		pp "FAIL: $missing: never reported"
+		fail "$missing: never reported"
 		failed=$((failed + 1))
 	done < <(unreported_scenarios)
 	# The guest's own checks after the collection: leftovers, taint.
 	if [ -z "${kernel_error:-}" ] && [ "$guest_rc" != 0 ]; then
-		pp "FAIL: the guest found leftovers after the collection (see $log)"
+		fail "the guest found leftovers after the collection (see $log)"
 		failed=$((failed + 1))
 	fi
 	if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ]; then
-		pp "FAIL: no test ran"
+		fail "no test ran"
 		failed=1
 	fi
 	echo "$passed $failed $skipped" >"$build/results"
+	# The failed scenarios and scripts, for make check's summary.
+	grep -aE '^# TEST: .* \.\.\. not ok|^not ok [0-9]+ ' "$log" |
+		sed 's/^# TEST: //' >>"$build/failures" || true
 	echo "[$tag] $passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ]
 }
 
+rm -f "$build/failures"
 stage_initramfs
 boot
 verdict

@@ -257,6 +257,13 @@ sleep_forever() {
 	wait
 }
 
+# orphan_scenario() - a scenario for make check's test of the harness: it
+# dies and leaves a process behind that holds the kselftest runner's pipe
+orphan_scenario() {
+	(while :; do sleep 1; done) &
+	die "dies on purpose, leaving a process behind"
+}
+
 # children_of(pid) - the pids of a process's children
 children_of() {
 	grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3
@@ -269,6 +276,27 @@ kill_tree() {
 		kill_tree "$lg_child"
 	done
 	kill -KILL "$1" 2>/dev/null
+}
+
+# kill_scenario() - kill whatever the scenario left running. Each process
+# it started holds fd 9 open on $LG_TMP/scenario, even one whose parent
+# died and that init adopted, which kill_tree cannot find: left alone, it
+# keeps the kselftest runner's pipe open until the script's timeout.
+kill_scenario() {
+	lg_rounds=0
+	while [ $lg_rounds -lt 50 ]; do
+		lg_found=
+		for lg_fd in /proc/[0-9]*/fd/9; do
+			[ "$(readlink "$lg_fd" 2>/dev/null)" = "$LG_TMP/scenario" ] ||
+				continue
+			lg_p=${lg_fd#/proc/}
+			kill -KILL "${lg_p%/fd/9}" 2>/dev/null && lg_found=1
+		done
+		[ -n "$lg_found" ] || return 0
+		lg_rounds=$((lg_rounds + 1))
+		sleep 0.1
+	done
+	log "ERROR: processes of the scenario survive SIGKILL"
 }
 
 # lg_selected(name) - whether a scenario runs: all do, unless LG_ONLY lists
@@ -288,6 +316,7 @@ run_test() {
 	lg_selected "$1" || return 0
 	rm -f "$LG_TMP/skip"
 	(
+		exec 9>"$LG_TMP/scenario"
 		set -e
 		start_test "$1"
 		"$2"
@@ -304,6 +333,7 @@ run_test() {
 	rc=$?
 	kill_tree "$lg_dog"
 	wait "$lg_dog" 2>/dev/null
+	kill_scenario
 	cleanup
 	if [ $rc -eq 0 ]; then
 		echo "TEST: $1 ... ok"
@@ -325,6 +355,10 @@ finish() {
 	# make check proves that a scenario that never ends fails, alone.
 	if grep -qsx hang /etc/lg-fault; then
 		run_test "harness: a scenario that never ends" sleep_forever
+	fi
+	# ... and that one that dies leaves nothing running behind it.
+	if grep -qsx orphan /etc/lg-fault; then
+		run_test "harness: a scenario that dies and leaves a process" orphan_scenario
 	fi
 	rm -rf "$LG_TMP"
 	[ $lg_failed -eq 0 ] || exit 1
