@@ -199,6 +199,7 @@ int lg_redirect_func(struct lg_live_func *func)
 err_filter:
 	ftrace_set_filter_ip(&ops->fops, func->old_addr, 1, 0);
 err_free:
+	list_del(&func->stack_node);
 	lg_kfree(ops, LG_KIND_OPS);
 	return ret;
 }
