@@ -11,6 +11,9 @@
 #include <string.h>
 #include "lg-diff.h"
 
+/* lg_refuse() reasons, for the user */
+#define INIT_EXIT "%s '%s' in %s %s: __init and __exit code and data cannot be live patched"
+
 static const char *string_at(struct lgsec *sec, long off, long *start)
 {
 	long s = off;
@@ -198,7 +201,7 @@ static void compare_symbols(struct lgdiff *d)
 		if (s->status == LG_SAME)
 			continue;
 		if (is_init_exit(s->sec)) {
-			lg_refuse(d, "%s '%s' in %s %s: __init and __exit code and data cannot be live patched",
+			lg_refuse(d, INIT_EXIT,
 				  s->type == STT_FUNC ? "function" : "data object",
 				  s->name, s->sec->name,
 				  s->status == LG_NEW ? "is new" : "changed");

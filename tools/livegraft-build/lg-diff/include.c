@@ -15,6 +15,11 @@
 #include <string.h>
 #include "lg-diff.h"
 
+/* lg_refuse() reasons, for the user */
+#define SHARED "'%s' shares section %s with other symbols: compile with -ffunction-sections"
+#define NOTRACE "function '%s' changed but has no ftrace entry (notrace?): it cannot be redirected"
+#define ANON "%s+%#lx refers to %s+%#lx: anonymous data the kernel's symbol table does not name"
+
 static bool is_cold(struct lgsym *s)
 {
 	const char *c = strstr(s->name, ".cold");
@@ -67,7 +72,7 @@ static char *out_name(struct lgdiff *d, const char *name)
 static void include_sym(struct lgdiff *d, struct lgsym *s)
 {
 	if (!lg_sole_owner(s)) {
-		lg_refuse(d, "'%s' shares section %s with other symbols: compile with -ffunction-sections -fdata-sections",
+		lg_refuse(d, SHARED,
 			  s->name, s->sec->name);
 		return;
 	}
@@ -110,7 +115,7 @@ void lg_include(struct lgdiff *d)
 		if (s->status != LG_CHANGED)
 			continue;
 		if (!s->has_fentry) {
-			lg_refuse(d, "function '%s' changed but has no ftrace entry (notrace?): it cannot be redirected",
+			lg_refuse(d, NOTRACE,
 				  s->name);
 			continue;
 		}
@@ -195,7 +200,7 @@ static int resolve_rela(struct lgdiff *d, struct lgsec *sec, struct lgrela *r)
 		}
 		t = lg_sym_at(ts, off);
 		if (!t) {
-			lg_refuse(d, "%s+%#lx refers to anonymous data at %s+%#lx that is not in the kernel's symbol table",
+			lg_refuse(d, ANON,
 				  sec->name, (unsigned long)r->offset, ts->name,
 				  (unsigned long)off);
 			return -1;

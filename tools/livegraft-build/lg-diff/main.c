@@ -14,11 +14,8 @@
 #include <stdlib.h>
 #include "lg-diff.h"
 
-static void usage(void)
-{
-	fprintf(stderr, "usage: lg-diff [--prefix P] --symvers Module.symvers ORIG.o PATCHED.o OUT.o MANIFEST\n");
-	exit(1);
-}
+static const char usage[] =
+	"usage: lg-diff [--prefix P] --symvers Module.symvers ORIG.o PATCHED.o OUT.o MANIFEST";
 
 int main(int argc, char **argv)
 {
@@ -37,10 +34,10 @@ int main(int argc, char **argv)
 		else if (c == 's')
 			symvers = optarg;
 		else
-			usage();
+			errx(1, "%s", usage);
 	}
 	if (!symvers || argc - optind != 4)
-		usage();
+		errx(1, "%s", usage);
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		errx(1, "libelf: %s", elf_errmsg(-1));
 	if (lg_symvers_load(symvers) || lg_elf_open(&d.orig, argv[optind]) ||

@@ -88,7 +88,7 @@ static size_t build_symbols(struct lgdiff *d, struct out *o)
 			bool global = s->outname || s->bind != STB_LOCAL;
 			unsigned char bind = s->outname ? STB_GLOBAL : s->bind;
 
-			if (global != (pass == 1))
+			if (global != pass)
 				continue;
 			if (s->include && s->type != STT_SECTION)
 				s->outidx = add_sym(o, s->outname ? s->outname : s->name,
@@ -127,10 +127,10 @@ static void new_section(Elf *elf, struct out *o, const char *name, GElf_Word typ
 			GElf_Word info)
 {
 	Elf_Scn *scn = elf_newscn(elf);
-	Elf_Data *data;
+	Elf_Data *data = scn ? elf_newdata(scn) : NULL;
 	GElf_Shdr sh;
 
-	if (!scn || !(data = elf_newdata(scn)) || !gelf_getshdr(scn, &sh))
+	if (!data || !gelf_getshdr(scn, &sh))
 		errx(1, "libelf: %s", elf_errmsg(-1));
 	data->d_buf = buf;
 	data->d_size = size;
@@ -148,14 +148,14 @@ static void new_section(Elf *elf, struct out *o, const char *name, GElf_Word typ
 }
 
 /* Its own name must be in it before its buffer is handed over. */
-static void shstrtab(Elf *elf, struct out *o)
+static void add_shstrtab(Elf *elf, struct out *o)
 {
 	size_t name = add_str(&o->shstr, ".shstrtab");
 	Elf_Scn *scn = elf_newscn(elf);
-	Elf_Data *data;
+	Elf_Data *data = scn ? elf_newdata(scn) : NULL;
 	GElf_Shdr sh;
 
-	if (!scn || !(data = elf_newdata(scn)) || !gelf_getshdr(scn, &sh))
+	if (!data || !gelf_getshdr(scn, &sh))
 		errx(1, "libelf: %s", elf_errmsg(-1));
 	data->d_buf = o->shstr.buf;
 	data->d_size = o->shstr.len;
@@ -225,7 +225,10 @@ int lg_write_out(struct lgdiff *d, const char *path)
 	for (i = 1; i < o.nsecs; i++) {
 		struct lgsec *s = o.secs[i];
 
-		new_section(elf, &o, s->name, s->sh.sh_type, s->sh.sh_flags & ~(SHF_GROUP | SHF_LINK_ORDER),
+		/* Groups and link order do not survive: OUT.o has its own layout. */
+		GElf_Xword flags = s->sh.sh_flags & ~(SHF_GROUP | SHF_LINK_ORDER);
+
+		new_section(elf, &o, s->name, s->sh.sh_type, flags,
 			    s->sh.sh_type == SHT_NOBITS ? NULL : s->buf, s->sh.sh_size,
 			    ELF_T_BYTE, s->sh.sh_addralign, s->sh.sh_entsize, 0, 0);
 	}
@@ -246,7 +249,7 @@ int lg_write_out(struct lgdiff *d, const char *path)
 		    symtab + 1, first_global);
 	new_section(elf, &o, ".strtab", SHT_STRTAB, 0, o.str.buf, o.str.len,
 		    ELF_T_BYTE, 1, 0, 0, 0);
-	shstrtab(elf, &o);
+	add_shstrtab(elf, &o);
 	if (!gelf_update_ehdr(elf, &eh) || elf_update(elf, ELF_C_WRITE) < 0)
 		errx(1, "%s: %s", path, elf_errmsg(-1));
 	elf_end(elf);

@@ -13,6 +13,10 @@
 #include <string.h>
 #include "lg-diff.h"
 
+/* lg_refuse() reasons, for the user */
+#define KEY "%s: key '%s' is not exported: the module loader reads %s before livegraft can"
+#define UNKNOWN "an included function has an entry in %s, which lg-diff does not carry yet"
+
 /*
  * @size: bytes per entry, 0 = infer it from the spacing of the relocations
  *        (x86's struct alt_instr grew between 6.1 and 6.12)
@@ -99,8 +103,7 @@ static bool key_ok(struct lgdiff *d, struct lgrela *r, const char *sec)
 		t = lg_sym_at(t->sec, r->addend);
 	if (t && (t->include || (t->bind != STB_LOCAL && lg_symvers_has(t->name))))
 		return true;
-	lg_refuse(d, "%s: the key '%s' is not exported: the module loader initializes %s at load time, before livegraft could resolve it",
-		  sec, t ? t->name : "(anonymous)", sec);
+	lg_refuse(d, KEY, sec, t ? t->name : "(anonymous)", sec);
 	return false;
 }
 
@@ -210,7 +213,7 @@ static void check_unknown(struct lgdiff *d)
 			struct lgsec *t = target_sec(&sec->relas[j]);
 
 			if (t && t->include && lg_is_text(t)) {
-				lg_refuse(d, "an included function has an entry in %s, which lg-diff does not carry yet",
+				lg_refuse(d, UNKNOWN,
 					  sec->name);
 				break;
 			}
