@@ -116,9 +116,12 @@ static struct lgsym *twin_of_local(struct lgdiff *d, struct lgsym *p)
 		    s->type != p->type)
 			continue;
 		if (numbered(p->name) && same_base(s->name, p->name)) {
-			if (p->parent && s->parent &&
-			    same_base(p->parent->name, s->parent->name))
-				return s;
+			/* Two functions' statics never pair, whatever their numbers. */
+			if (p->parent && s->parent) {
+				if (same_base(p->parent->name, s->parent->name))
+					return s;
+				continue;
+			}
 			bybase = s;
 		}
 		if (!strcmp(s->name, p->name))
