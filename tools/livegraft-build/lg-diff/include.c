@@ -18,6 +18,7 @@
 /* lg_refuse() reasons, for the user */
 #define SHARED "'%s' shares section %s with other symbols: compile with -ffunction-sections"
 #define NOTRACE "function '%s' changed but has no ftrace entry (notrace?): it cannot be redirected"
+#define LOADTIME "%s+%#lx refers to unexported '%s', but the loader reads %s before livegraft"
 #define ANON "%s+%#lx refers to %s+%#lx: anonymous data the kernel's symbol table does not name"
 
 static bool is_cold(struct lgsym *s)
@@ -215,6 +216,11 @@ static int resolve_rela(struct lgdiff *d, struct lgsec *sec, struct lgrela *r)
 		t->external = true;
 		keep(sec, r, t, addend);
 		return 0;
+	}
+	if (sec->loadtime) {
+		lg_refuse(d, LOADTIME, sec->name, (unsigned long)r->offset, t->name,
+			  sec->name);
+		return -1;
 	}
 	if (lg_is_arm64(&d->patched) &&
 	    (r->type == R_AARCH64_CALL26 || r->type == R_AARCH64_JUMP26))

@@ -44,6 +44,7 @@ struct lgsec {
 	enum lg_status status;
 	bool include;
 	bool special;			/* carried entry by entry, special.c */
+	bool loadtime;			/* the module loader reads it at load */
 	bool needs_secsym;		/* a reloc record points into it */
 	size_t outidx;
 	const char *outsym;		/* its lg_<P>_sec_<n>, if it needs one */

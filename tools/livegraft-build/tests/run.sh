@@ -48,12 +48,13 @@ check()
 	fi
 }
 
-# run_case(arch, case, variant define) - compile both, run lg-diff
+# run_case(arch, case, variant define, define for both) - compile both,
+# run lg-diff
 run_case()
 {
-	local cc src=$here/cases/$2.c def=${3:-PATCHED}
+	local cc src=$here/cases/$2.c def=${3:-PATCHED} both=${4:+-D$4}
 
-	arch=$1 name=$2${3:+/$3}
+	arch=$1 name=$2${3:+/$3}${4:+:$4}
 	case $arch in
 	x86_64) cc=$X86_CC ;;
 	arm64) cc=$ARM64_CC ;;
@@ -62,8 +63,8 @@ run_case()
 	mkdir -p "$dir"
 	man=$dir/manifest out=$dir/out.o
 	# shellcheck disable=SC2086 # the flags are words
-	if ! $cc $COMMON -c "$src" -o "$dir/orig.o" ||
-	   ! $cc $COMMON -D"$def" -c "$src" -o "$dir/patched.o"; then
+	if ! $cc $COMMON $both -c "$src" -o "$dir/orig.o" ||
+	   ! $cc $COMMON $both -D"$def" -c "$src" -o "$dir/patched.o"; then
 		rc=compile
 		tap "not ok" "compiles"
 		return 1
@@ -277,9 +278,48 @@ t_extable()
 		eval "readelf -rW '$out' | grep -q \"'.rela__ex_table' at offset .* contains 2 entries\""
 }
 
+t_jumplabel()
+{
+	check "exit 0" status 0
+	check "gate changed" has changed gate lg_t_gate
+	check "one __jump_table entry" section_size __jump_table 000010
+	check "its key stays for the module loader" undefined lg_exported_key
+	check "the key is exported" has export lg_exported_key
+}
+
+t_jumplabel_key_unexported()
+{
+	check "refused: the loader needs the key" \
+		refused "__jump_table: key 'lg_hidden_key' is not exported"
+}
+
+t_orc()
+{
+	check "exit 0" status 0
+	check "one .orc_unwind_ip entry" section_size .orc_unwind_ip 000004
+	check "the changed function's ORC entry" \
+		eval "section_bytes '$out' .orc_unwind | grep -q ' 01020304 0506 '"
+}
+
+t_alt()
+{
+	check "exit 0" status 0
+	check "fast changed" has changed fast lg_t_fast
+	check "one .altinstructions entry" section_size .altinstructions 00000c
+	check "the replacement instructions go with it" \
+		eval "readelf -SW '$out' | grep -q '\.altinstr_replacement'"
+}
+
+t_alt_alt_unexported()
+{
+	check "refused: the loader applies the replacement first" \
+		refused "refers to unexported 'unexported_func', but the loader reads .altinstr_replacement"
+}
+
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(string inline newfunc newdata staticlocal data
-	nochange isra isra/PATCHED_CLONE exports init notrace extable)
+	nochange isra isra/PATCHED_CLONE exports init notrace extable jumplabel
+	jumplabel:KEY_UNEXPORTED orc alt alt:ALT_UNEXPORTED)
 
 for a in x86_64 arm64; do
 	if [ $a = arm64 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then
@@ -288,15 +328,15 @@ for a in x86_64 arm64; do
 		continue
 	fi
 	for c in "${cases[@]}"; do
+		both=
+		[ "${c#*:}" = "$c" ] || both=${c#*:}
+		c=${c%%:*}
 		base=${c%%/*}
 		variant=
 		[ "$c" = "$base" ] || variant=${c#*/}
-		run_case $a "$base" "$variant" || continue
-		if [ -n "$variant" ]; then
-			"t_${base}_${variant,,}"
-		else
-			"t_$base"
-		fi
+		run_case $a "$base" "$variant" "$both" || continue
+		t=t_$base${variant:+_$variant}${both:+_$both}
+		"${t,,}"
 	done
 done
 

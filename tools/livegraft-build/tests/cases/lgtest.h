@@ -11,6 +11,12 @@ int lg_print(const char *fmt, ...);
 int unexported_func(int x);
 extern int unexported_var;
 
+struct lg_key {
+	int enabled;
+};
+
+extern struct lg_key lg_exported_key, lg_hidden_key;
+
 #define __init __attribute__((section(".init.text"), cold))
 #define noinline __attribute__((noinline))
 
