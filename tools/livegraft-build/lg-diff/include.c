@@ -17,7 +17,7 @@
 
 /* lg_refuse() reasons, for the user */
 #define SHARED "'%s' shares section %s with other symbols: compile with -ffunction-sections"
-#define NOTRACE "function '%s' changed but has no ftrace entry (notrace?): it cannot be redirected"
+#define NOTRACE "function '%s' changed, has no ftrace entry (notrace?) and %s"
 #define LOADTIME "%s+%#lx refers to unexported '%s', but the loader reads %s before livegraft"
 #define ANON "%s+%#lx refers to %s+%#lx: anonymous data the kernel's symbol table does not name"
 
@@ -81,6 +81,84 @@ static void include_sym(struct lgdiff *d, struct lgsym *s)
 	s->sec->include = true;
 }
 
+static bool is_init_exit(struct lgsec *sec)
+{
+	return !strncmp(sec->name, ".init.", 6) || !strncmp(sec->name, ".exit.", 6);
+}
+
+/*
+ * promote() - redirect the callers of @s instead of @s: every reference
+ * to it must be a call or jump from a function (its address is taken
+ * nowhere), and each caller that ftrace cannot redirect either is
+ * promoted in turn. __init and __exit callers do not count: they ran
+ * before the patch, or run for a module before livegraft patches it.
+ * Returns the reason it cannot, or NULL.
+ */
+static const char *promote(struct lgdiff *d, struct lgsym *s, int depth)
+{
+	struct lgelf *e = &d->patched;
+	size_t i, j;
+
+	if (s->bind != STB_LOCAL)
+		return "is global: callers elsewhere would still reach the old one";
+	if (depth > 4)
+		return "its callers are notrace too, too deep";
+	for (i = 1; i < e->nsecs; i++) {
+		struct lgsec *sec = &e->secs[i];
+
+		if (lg_is_ignored(sec) || lg_is_special(sec) || sec->sh.sh_type == SHT_RELA)
+			continue;
+		for (j = 0; j < sec->nrelas; j++) {
+			struct lgrela *r = &sec->relas[j];
+			struct lgsym *c;
+			const char *why;
+
+			if (r->sym != s && !(r->sym->type == STT_SECTION && r->sym->sec == s->sec))
+				continue;
+			if (is_init_exit(sec))
+				continue;
+			c = lg_is_text(sec) ? lg_sym_at(sec, r->offset) : NULL;
+			if (!c || c->type != STT_FUNC)
+				return "its address is taken";
+			if (c == s)
+				continue;
+			if (c->status == LG_SAME)
+				c->status = LG_CHANGED;
+			if (!c->has_fentry && !c->copied) {
+				c->copied = true;
+				why = promote(d, c, depth + 1);
+				if (why)
+					return why;
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A changed function ftrace cannot redirect (notrace, as every inline
+ * function of the kernel is) is carried as a copy, and its callers are
+ * redirected to copies that call it.
+ */
+static void promote_notrace(struct lgdiff *d)
+{
+	struct lgelf *e = &d->patched;
+	size_t i;
+
+	for (i = 1; i < e->nsyms; i++) {
+		struct lgsym *s = &e->syms[i];
+		const char *why;
+
+		if (s->type != STT_FUNC || s->status != LG_CHANGED || s->has_fentry ||
+		    s->copied || is_cold(s) || is_init_exit(s->sec))
+			continue;
+		s->copied = true;
+		why = promote(d, s, 0);
+		if (why)
+			lg_refuse(d, NOTRACE, s->name, why);
+	}
+}
+
 void lg_include(struct lgdiff *d)
 {
 	struct lgelf *e = &d->patched;
@@ -101,6 +179,7 @@ void lg_include(struct lgdiff *d)
 		if (p->status == LG_SAME)
 			p->status = LG_CHANGED;
 	}
+	promote_notrace(d);
 	for (i = 1; i < e->nsyms; i++) {
 		struct lgsym *s = &e->syms[i];
 
@@ -109,17 +188,11 @@ void lg_include(struct lgdiff *d)
 			continue;
 		if (s->type == STT_OBJECT && s->status == LG_CHANGED)
 			continue;	/* refused by compare.c */
-		if (!strncmp(s->sec->name, ".init.", 6) ||
-		    !strncmp(s->sec->name, ".exit.", 6))
+		if (is_init_exit(s->sec))
 			continue;	/* refused by compare.c */
 		include_sym(d, s);
-		if (s->status != LG_CHANGED)
+		if (s->status != LG_CHANGED || s->copied)
 			continue;
-		if (!s->has_fentry) {
-			lg_refuse(d, NOTRACE,
-				  s->name);
-			continue;
-		}
 		s->outname = out_name(d, s->name);
 		d->nchanged++;
 	}

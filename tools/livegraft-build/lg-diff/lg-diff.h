@@ -64,6 +64,7 @@ struct lgsym {
 	bool include;
 	bool has_fentry;
 	bool external;			/* left to the module loader */
+	bool copied;			/* notrace: carried, its callers redirected */
 	const char *outname;		/* name in OUT.o, NULL: its own */
 	size_t outidx;
 };
@@ -129,6 +130,7 @@ int lg_add_record(struct lgdiff *d, struct lgsec *sec, GElf_Addr offset,
 
 /* special.c */
 int lg_special(struct lgdiff *d);
+bool lg_is_special(struct lgsec *sec);
 
 /* arm64.c */
 int lg_arm64_veneer(struct lgdiff *d, struct lgsec *sec, struct lgrela *r,

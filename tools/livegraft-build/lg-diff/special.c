@@ -74,6 +74,13 @@ static bool is_companion(const char *name)
 	return false;
 }
 
+/* Does a section only describe code (ftrace sites, ORC, alternatives...)? */
+bool lg_is_special(struct lgsec *sec)
+{
+	return find_special(sec->name) || is_companion(sec->name) ||
+	       !strcmp(sec->name, "__bug_table");
+}
+
 /* The section and offset a relocation in data points at (no bias). */
 static struct lgsec *target_sec(struct lgrela *r)
 {

@@ -267,6 +267,21 @@ t_notrace()
 	check "refused: no ftrace entry" refused "no ftrace entry"
 }
 
+t_notrace_static()
+{
+	check "exit 0" status 0
+	check "its caller is redirected" has changed caller lg_t_caller
+	check "the notrace helper is not" lacks "changed	helper"
+	check "a copy of the helper is in OUT.o" defines t helper
+	check "the caller calls the copy, not the kernel's" lacks "	helper	local"
+}
+
+t_notrace_static_taken()
+{
+	check "refused: its address is taken" \
+		refused "'helper' changed, has no ftrace entry (notrace?) and its address is taken"
+}
+
 t_extable()
 {
 	check "exit 0" status 0
@@ -319,7 +334,8 @@ t_alt_alt_unexported()
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(string inline newfunc newdata staticlocal data
 	nochange isra isra/PATCHED_CLONE exports init notrace extable jumplabel
-	jumplabel:KEY_UNEXPORTED orc alt alt:ALT_UNEXPORTED)
+	jumplabel:KEY_UNEXPORTED orc alt alt:ALT_UNEXPORTED notrace_static
+	notrace_static:TAKEN)
 
 for a in x86_64 arm64; do
 	if [ $a = arm64 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then
