@@ -215,7 +215,26 @@ static void compare_symbols(struct lgdiff *d)
 	}
 }
 
-/* What the object exports (__ksymtab_<name>) and the versions (__crc_<name>). */
+/*
+ * The export name of a symbol of EXPORT_SYMBOL's machinery (6.1:
+ * __ksymtab_<name>, 6.12: __export_symbol_<name>), of a version
+ * (__crc_<name>) with @crc set, or NULL.
+ */
+static const char *export_name(struct lgsym *s, bool *crc)
+{
+	static const char * const prefixes[] = {
+		"__ksymtab_", "__export_symbol_", "__crc_", NULL,
+	};
+	size_t i;
+
+	for (i = 0; prefixes[i]; i++)
+		if (!strncmp(s->name, prefixes[i], strlen(prefixes[i]))) {
+			*crc = i == 2;
+			return s->name + strlen(prefixes[i]);
+		}
+	return NULL;
+}
+
 static void compare_exports(struct lgdiff *d)
 {
 	struct lgelf *objs[2] = { &d->patched, &d->orig };
@@ -226,17 +245,20 @@ static void compare_exports(struct lgdiff *d)
 
 		for (i = 1; i < e->nsyms; i++) {
 			struct lgsym *s = &e->syms[i];
-			bool crc = !strncmp(s->name, "__crc_", 6);
+			const char *name;
+			bool crc;
 
-			if (strncmp(s->name, "__ksymtab_", 10) && !crc)
+			if (s->type == STT_SECTION || s->sym.st_shndx == SHN_UNDEF)
+				continue;
+			name = export_name(s, &crc);
+			if (!name)
 				continue;
 			if (!s->twin)
 				lg_refuse(d, "the fix %s the export '%s'",
-					  k ? "removes" : "adds",
-					  s->name + (crc ? 6 : 10));
+					  k ? "removes" : "adds", name);
 			else if (crc && !k && s->sym.st_value != s->twin->sym.st_value)
 				lg_refuse(d, "the fix changes the version of the exported '%s'",
-					  s->name + 6);
+					  name);
 		}
 	}
 }

@@ -282,6 +282,17 @@ t_notrace_static_taken()
 		refused "'helper' changed, has no ftrace entry (notrace?) and its address is taken"
 }
 
+t_exportset()
+{
+	check "refused: a new export" refused "the fix adds the export 'lg_more'"
+}
+
+t_exportset_version()
+{
+	check "refused: an export's version changed" \
+		refused "the fix changes the version of the exported 'lg_api'"
+}
+
 t_extable()
 {
 	check "exit 0" status 0
@@ -335,7 +346,7 @@ cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(string inline newfunc newdata staticlocal data
 	nochange isra isra/PATCHED_CLONE exports init notrace extable jumplabel
 	jumplabel:KEY_UNEXPORTED orc alt alt:ALT_UNEXPORTED notrace_static
-	notrace_static:TAKEN)
+	notrace_static:TAKEN exportset exportset/VERSION)
 
 for a in x86_64 arm64; do
 	if [ $a = arm64 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then
