@@ -53,10 +53,11 @@ static bool constants_equal(struct lgrela *a, long bias_a, struct lgrela *b,
 
 static bool sections_equal(struct lgdiff *d, struct lgsec *p, struct lgsec *o);
 
-bool lg_rela_equal(struct lgdiff *d, struct lgrela *a, struct lgrela *b)
+bool lg_rela_equal(struct lgdiff *d, struct lgsec *pa, struct lgrela *a,
+		   struct lgsec *ob, struct lgrela *b)
 {
-	long ba = lg_rela_bias(&d->patched, a->type);
-	long bb = lg_rela_bias(&d->orig, b->type);
+	long ba = lg_rela_bias(pa, a);
+	long bb = lg_rela_bias(ob, b);
 	struct lgsym *x = a->sym, *y = b->sym;
 
 	if (a->type != b->type)
@@ -108,7 +109,7 @@ static bool ranges_equal(struct lgdiff *d, struct lgsec *p, GElf_Addr po,
 		if (!pin || !oin)
 			return pin == oin;
 		if (p->relas[i].offset - po != o->relas[j].offset - oo ||
-		    !lg_rela_equal(d, &p->relas[i], &o->relas[j]))
+		    !lg_rela_equal(d, p, &p->relas[i], o, &o->relas[j]))
 			return false;
 		i++;
 		j++;

@@ -53,13 +53,13 @@ static bool pairable(struct lgsym *s)
  * The target of a relocation as a named symbol: the compiler often
  * reaches a static object through its section symbol.
  */
-static struct lgsym *rela_target(struct lgelf *e, struct lgrela *r)
+static struct lgsym *rela_target(struct lgsec *sec, struct lgrela *r)
 {
 	struct lgsym *s;
 
 	if (r->sym->type != STT_SECTION || !r->sym->sec)
 		return r->sym;
-	s = lg_sym_at(r->sym->sec, r->addend + lg_rela_bias(e, r->type));
+	s = lg_sym_at(r->sym->sec, r->addend + lg_rela_bias(sec, r));
 	return s ? s : r->sym;
 }
 
@@ -74,7 +74,7 @@ static void find_parents(struct lgelf *e)
 		if (!lg_is_text(sec))
 			continue;
 		for (j = 0; j < sec->nrelas; j++) {
-			struct lgsym *t = rela_target(e, &sec->relas[j]);
+			struct lgsym *t = rela_target(sec, &sec->relas[j]);
 			struct lgsym *f;
 
 			if (t->type != STT_OBJECT || t->bind != STB_LOCAL || t->parent)

@@ -256,7 +256,7 @@ static int resolve_rela(struct lgdiff *d, struct lgsec *sec, struct lgrela *r)
 
 	if (t->type == STT_SECTION) {
 		struct lgsec *ts = t->sec;
-		long off = addend + lg_rela_bias(&d->patched, r->type);
+		long off = addend + lg_rela_bias(sec, r);
 
 		if (!ts) {
 			lg_refuse(d, "%s+%#lx: relocation against an absolute section",

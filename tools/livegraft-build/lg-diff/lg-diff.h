@@ -107,7 +107,7 @@ void lg_elf_close(struct lgelf *e);
 struct lgsec *lg_find_sec(struct lgelf *e, const char *name);
 struct lgsym *lg_find_sym(struct lgelf *e, const char *name);
 struct lgsym *lg_sym_at(struct lgsec *sec, GElf_Addr off);
-long lg_rela_bias(struct lgelf *e, unsigned int type);
+long lg_rela_bias(struct lgsec *sec, struct lgrela *r);
 bool lg_is_strings(struct lgsec *sec);
 bool lg_is_text(struct lgsec *sec);
 bool lg_is_ignored(struct lgsec *sec);
@@ -119,7 +119,8 @@ const char *lg_base_name(const char *name, size_t *len);
 
 /* compare.c */
 void lg_compare(struct lgdiff *d);
-bool lg_rela_equal(struct lgdiff *d, struct lgrela *a, struct lgrela *b);
+bool lg_rela_equal(struct lgdiff *d, struct lgsec *pa, struct lgrela *a,
+		   struct lgsec *ob, struct lgrela *b);
 
 /* include.c */
 void lg_include(struct lgdiff *d);

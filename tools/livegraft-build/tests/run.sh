@@ -293,6 +293,14 @@ t_exportset_version()
 		refused "the fix changes the version of the exported 'lg_api'"
 }
 
+t_once()
+{
+	check "exit 0" status 0
+	check "once2 changed, alone" eval "has changed once2 lg_t_once2 && lacks 'changed	once[13]'"
+	check "it uses done2" grep -qE "^reloc	.*	done2	local	" "$man"
+	check "and nothing else" eval "! grep -E '^reloc' '$man' | grep -qv '	done2	'"
+}
+
 t_extable()
 {
 	check "exit 0" status 0
@@ -346,7 +354,7 @@ cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(string inline newfunc newdata staticlocal data
 	nochange isra isra/PATCHED_CLONE exports init notrace extable jumplabel
 	jumplabel:KEY_UNEXPORTED orc alt alt:ALT_UNEXPORTED notrace_static
-	notrace_static:TAKEN exportset exportset/VERSION)
+	notrace_static:TAKEN exportset exportset/VERSION once)
 
 for a in x86_64 arm64; do
 	if [ $a = arm64 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then
