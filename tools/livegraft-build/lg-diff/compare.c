@@ -92,16 +92,23 @@ static size_t first_rela(struct lgsec *sec, GElf_Addr off)
 	return i;
 }
 
+/* Set when the last ranges_equal() of code saw only line numbers move. */
+static bool lines_moved;
+
 /* Bytes [po, po + size) of @p and [oo, oo + size) of @o, relocations included. */
 static bool ranges_equal(struct lgdiff *d, struct lgsec *p, GElf_Addr po,
 			 struct lgsec *o, GElf_Addr oo, GElf_Xword size)
 {
 	size_t i = first_rela(p, po), j = first_rela(o, oo);
 
+	lines_moved = false;
 	if (p->sh.sh_type != o->sh.sh_type)
 		return false;
-	if (p->buf && o->buf && memcmp(p->buf + po, o->buf + oo, size))
-		return false;
+	if (p->buf && o->buf && memcmp(p->buf + po, o->buf + oo, size)) {
+		if (!lg_is_text(p) || !lg_lines_only(p, po, o, oo, size))
+			return false;
+		lines_moved = true;
+	}
 	for (;;) {
 		bool pin = i < p->nrelas && p->relas[i].offset < po + size;
 		bool oin = j < o->nrelas && o->relas[j].offset < oo + size;
@@ -195,10 +202,14 @@ static void compare_symbols(struct lgdiff *d)
 			continue;
 		if (s->type == STT_FUNC)
 			s->has_fentry = lg_is_arm64(e) ? arm64_fentry(e, s) : x86_fentry(s);
+		if (lg_is_dyndbg(s->sec))
+			continue;	/* copied when used, include.c */
 		if (!s->twin)
 			s->status = LG_NEW;
 		else if (!symbols_equal(d, s, s->twin))
 			s->status = LG_CHANGED;
+		else if (lines_moved)
+			lg_manifest("# %s: only line numbers changed", s->name);
 		if (s->status == LG_SAME)
 			continue;
 		if (is_init_exit(s->sec)) {

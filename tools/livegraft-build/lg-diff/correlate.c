@@ -13,7 +13,11 @@
 #include <string.h>
 #include "lg-diff.h"
 
-/* The name without GCC's trailing ".<digits>", and its length in @len. */
+/*
+ * The name without GCC's trailing ".<digits>", and without the counter of
+ * the kernel's __UNIQUE_ID_<name><counter> (dynamic debug descriptors),
+ * which a fix renumbers too; its length in @len.
+ */
 const char *lg_base_name(const char *name, size_t *len)
 {
 	size_t n = strlen(name), i = n;
@@ -22,6 +26,9 @@ const char *lg_base_name(const char *name, size_t *len)
 		i--;
 	if (i > 0 && i < n && name[i - 1] == '.')
 		n = i - 1;
+	if (!strncmp(name, "__UNIQUE_ID_", 12))
+		while (n > 12 && isdigit((unsigned char)name[n - 1]))
+			n--;
 	*len = n;
 	return name;
 }

@@ -290,6 +290,16 @@ bool lg_is_text(struct lgsec *sec)
 	return sec->sh.sh_flags & SHF_EXECINSTR;
 }
 
+/*
+ * Dynamic debug descriptors (pr_debug): bookkeeping of the function that
+ * holds the pr_debug, line number included. OUT.o carries a copy of the
+ * ones its functions use: the patch module's pr_debugs are its own.
+ */
+bool lg_is_dyndbg(struct lgsec *sec)
+{
+	return !strncmp(sec->name, "__dyndbg", 8);
+}
+
 /* Sections OUT.o never needs: debug and unwind data, notes, discards. */
 bool lg_is_ignored(struct lgsec *sec)
 {

@@ -239,6 +239,61 @@ static bool copyable(struct lgsec *t, long off)
 	return (t->sh.sh_flags & SHF_MERGE) || !lg_sym_at(t, off);
 }
 
+/*
+ * Read-only data a section the module loader reads refers to: copied, as
+ * the loader would read it before livegraft.ko resolves anything.
+ */
+static bool readonly(struct lgsym *t)
+{
+	GElf_Xword f = t->sec->sh.sh_flags;
+
+	return t->type == STT_OBJECT && (f & SHF_ALLOC) && !(f & (SHF_WRITE | SHF_EXECINSTR));
+}
+
+/*
+ * carve() - copy object @t out of the section it shares with others
+ * (pr_debug descriptors all live in one __dyndbg) into a section of its
+ * own in OUT.o, with its relocations.
+ */
+static void carve(struct lgdiff *d, struct lgsym *t)
+{
+	struct lgsec *from = t->sec, *c = calloc(1, sizeof(*c));
+	struct lgsym *ss = calloc(1, sizeof(*ss));
+	GElf_Addr start = t->sym.st_value, end = start + t->sym.st_size;
+	struct lgsec **extra = realloc(d->extra, (d->nextra + 1) * sizeof(*extra));
+	size_t i;
+
+	if (!c || !ss || !extra)
+		err(1, "calloc");
+	*c = *from;
+	c->sh.sh_size = t->sym.st_size;
+	c->buf = calloc(1, t->sym.st_size + 1);
+	c->relas = calloc(from->nrelas + 1, sizeof(struct lgrela));
+	if (!c->buf || !c->relas)
+		err(1, "calloc");
+	if (from->buf)
+		memcpy(c->buf, from->buf + start, t->sym.st_size);
+	c->nrelas = 0;
+	for (i = 0; i < from->nrelas; i++) {
+		if (from->relas[i].offset < start || from->relas[i].offset >= end)
+			continue;
+		c->relas[c->nrelas] = from->relas[i];
+		c->relas[c->nrelas++].offset -= start;
+	}
+	c->include = true;
+	c->loadtime = true;
+	c->outrelas = NULL;
+	c->twin = NULL;
+	ss->name = c->name;
+	ss->type = STT_SECTION;
+	ss->bind = STB_LOCAL;
+	ss->sec = c;
+	c->secsym = ss;
+	t->outsec = c;
+	d->extra = extra;
+	d->extra[d->nextra++] = c;
+}
+
 static void keep(struct lgsec *sec, struct lgrela *r, struct lgsym *target,
 		 long addend)
 {
@@ -281,6 +336,15 @@ static int resolve_rela(struct lgdiff *d, struct lgsec *sec, struct lgrela *r)
 		}
 		addend -= t->sym.st_value;
 	}
+	if (!t->include && t->sec && (lg_is_dyndbg(t->sec) || (sec->loadtime && readonly(t)))) {
+		t->include = true;
+		if (lg_sole_owner(t)) {
+			t->sec->include = true;
+			t->sec->loadtime = true;
+		} else {
+			carve(d, t);
+		}
+	}
 	if (t->include) {
 		keep(sec, r, t, addend);
 		return 0;
@@ -310,8 +374,8 @@ int lg_resolve(struct lgdiff *d)
 	/* Each pass may include more anonymous data: go until none does. */
 	while (more) {
 		more = false;
-		for (i = 1; i < e->nsecs; i++) {
-			struct lgsec *sec = &e->secs[i];
+		for (i = 1; i < e->nsecs + d->nextra; i++) {
+			struct lgsec *sec = i < e->nsecs ? &e->secs[i] : d->extra[i - e->nsecs];
 
 			if (!sec->include || sec->outrelas)
 				continue;

@@ -66,6 +66,7 @@ struct lgsym {
 	bool external;			/* left to the module loader */
 	bool copied;			/* notrace: carried, its callers redirected */
 	const char *outname;		/* name in OUT.o, NULL: its own */
+	struct lgsec *outsec;		/* its own copy of a shared section */
 	size_t outidx;
 };
 
@@ -111,6 +112,7 @@ long lg_rela_bias(struct lgsec *sec, struct lgrela *r);
 bool lg_is_strings(struct lgsec *sec);
 bool lg_is_text(struct lgsec *sec);
 bool lg_is_ignored(struct lgsec *sec);
+bool lg_is_dyndbg(struct lgsec *sec);
 bool lg_is_arm64(struct lgelf *e);
 
 /* correlate.c */
@@ -121,6 +123,10 @@ const char *lg_base_name(const char *name, size_t *len);
 void lg_compare(struct lgdiff *d);
 bool lg_rela_equal(struct lgdiff *d, struct lgsec *pa, struct lgrela *a,
 		   struct lgsec *ob, struct lgrela *b);
+
+/* lines.c */
+bool lg_lines_only(struct lgsec *p, GElf_Addr po, struct lgsec *o, GElf_Addr oo,
+		   GElf_Xword size);
 
 /* include.c */
 void lg_include(struct lgdiff *d);

@@ -44,6 +44,7 @@ static const struct special specials[] = {
 	{ ".ibt_endbr_seal", 4, -1, true },
 	{ ".orc_unwind_ip", 4, -1, true },
 	{ ".parainstructions", 16, -1, true },
+	{ ".smp_locks", 4, -1, true },
 	{ "__patchable_function_entries", 8, -1, true },
 	{ "__mcount_loc", 8, -1, true },
 	{ NULL }
@@ -125,7 +126,8 @@ static bool key_ok(struct lgdiff *d, struct lgrela *r, const char *sec)
 
 	if (t->type == STT_SECTION && t->sec)
 		t = lg_sym_at(t->sec, r->addend);
-	if (t && (t->include || (t->bind != STB_LOCAL && lg_symvers_has(t->name))))
+	if (t && (t->include || (t->bind != STB_LOCAL && lg_symvers_has(t->name)) ||
+		  (t->sec && lg_is_dyndbg(t->sec))))
 		return true;
 	lg_refuse(d, KEY, sec, t ? t->name : "(anonymous)", sec);
 	return false;

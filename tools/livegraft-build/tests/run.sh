@@ -301,6 +301,32 @@ t_once()
 	check "and nothing else" eval "! grep -E '^reloc' '$man' | grep -qv '	done2	'"
 }
 
+t_lines()
+{
+	check "exit 0" status 0
+	check "fixed changed" has changed fixed lg_t_fixed
+	check "uses_line did not" lacks "changed	uses_line"
+	check "its line numbers moved" has "# uses_line: only line numbers changed"
+}
+
+t_dyndbg()
+{
+	check "exit 0" status 0
+	check "first changed" has changed first lg_t_first
+	check "second did not" lacks "second"
+	# __COUNTER__ numbers them in source order: second's is 1, then 2.
+	check "second's descriptor was renumbered" \
+		eval "nm '$dir/orig.o' | grep -q ' __UNIQUE_ID_ddebug1\.' &&
+			! nm '$dir/orig.o' | grep -q ' __UNIQUE_ID_ddebug2\.' &&
+			nm '$dir/patched.o' | grep -q ' __UNIQUE_ID_ddebug2\.'"
+	check "OUT.o has a copy of each of first's two descriptors" \
+		eval "[ \"\$(readelf -SW '$out' |
+			grep -c ' __dyndbg .* 000010 ')\" = 2 ]"
+	check "and not second's" \
+		eval "[ \"\$(readelf -SW '$out' | grep -c ' __dyndbg ')\" = 2 ]"
+	check "no reloc to a descriptor" lacks "^reloc.*__UNIQUE_ID"
+}
+
 t_extable()
 {
 	check "exit 0" status 0
@@ -354,7 +380,7 @@ cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(string inline newfunc newdata staticlocal data
 	nochange isra isra/PATCHED_CLONE exports init notrace extable jumplabel
 	jumplabel:KEY_UNEXPORTED orc alt alt:ALT_UNEXPORTED notrace_static
-	notrace_static:TAKEN exportset exportset/VERSION once)
+	notrace_static:TAKEN exportset exportset/VERSION once lines dyndbg)
 
 for a in x86_64 arm64; do
 	if [ $a = arm64 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then

@@ -54,4 +54,14 @@ static inline __attribute__((always_inline)) void ex_entry(void)
 		     ".popsection");
 }
 
+/* pr_debug's descriptor, __UNIQUE_ID_ddebug<counter>: its line inside. */
+struct lg_ddebug {
+	const char *format;
+	unsigned int line;
+};
+
+int lg_dyn_print(struct lg_ddebug *desc);
+
+#define DYNDBG __attribute__((section("__dyndbg"), used))
+
 #endif /* LGTEST_H */
