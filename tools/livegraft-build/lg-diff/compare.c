@@ -8,6 +8,8 @@
  * twin, a string of a mergeable string section by its text (one changed
  * string moves every later one), other anonymous constants by their bytes.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "lg-diff.h"
 
@@ -116,8 +118,14 @@ static bool ranges_equal(struct lgdiff *d, struct lgsec *p, GElf_Addr po,
 		if (!pin || !oin)
 			return pin == oin;
 		if (p->relas[i].offset - po != o->relas[j].offset - oo ||
-		    !lg_rela_equal(d, p, &p->relas[i], o, &o->relas[j]))
+		    !lg_rela_equal(d, p, &p->relas[i], o, &o->relas[j])) {
+			if (getenv("LG_DEBUG"))
+				fprintf(stderr, "lg-diff: %s+%#lx: %s+%ld differs from %s+%ld\n",
+					p->name, (unsigned long)p->relas[i].offset,
+					p->relas[i].sym->name, p->relas[i].addend,
+					o->relas[j].sym->name, o->relas[j].addend);
 			return false;
+		}
 		i++;
 		j++;
 	}

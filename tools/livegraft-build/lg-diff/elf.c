@@ -96,6 +96,33 @@ static int load_symbols(struct lgelf *e)
 	return 0;
 }
 
+/*
+ * The compiler's local labels (.LC91: a string an asm statement named)
+ * are renumbered by any change: refer to what they label by section and
+ * offset, as to anything anonymous.
+ */
+static bool is_label(struct lgsym *s)
+{
+	return s->bind == STB_LOCAL && s->sec && !strncmp(s->name, ".L", 2);
+}
+
+static struct lgsym *section_symbol(struct lgsec *sec)
+{
+	struct lgsym *s;
+
+	if (sec->secsym)
+		return sec->secsym;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		err(1, "calloc");
+	s->name = sec->name;
+	s->type = STT_SECTION;
+	s->bind = STB_LOCAL;
+	s->sec = sec;
+	sec->secsym = s;
+	return s;
+}
+
 static int load_relas(struct lgelf *e)
 {
 	size_t i, j;
@@ -124,6 +151,10 @@ static int load_relas(struct lgelf *e)
 			rel->type = GELF_R_TYPE(ra.r_info);
 			rel->addend = ra.r_addend;
 			rel->sym = &e->syms[GELF_R_SYM(ra.r_info)];
+			if (is_label(rel->sym)) {
+				rel->addend += rel->sym->sym.st_value;
+				rel->sym = section_symbol(rel->sym->sec);
+			}
 		}
 		qsort(r->base->relas, r->base->nrelas, sizeof(struct lgrela),
 		      rela_cmp);
