@@ -70,15 +70,18 @@ static char *out_name(struct lgdiff *d, const char *name)
 	return s;
 }
 
+static void carve(struct lgdiff *d, struct lgsym *t);
+
+/* New data in a section it shares (.data.once) is cut out of it. */
 static void include_sym(struct lgdiff *d, struct lgsym *s)
 {
-	if (!lg_sole_owner(s)) {
-		lg_refuse(d, SHARED,
-			  s->name, s->sec->name);
-		return;
-	}
 	s->include = true;
-	s->sec->include = true;
+	if (lg_sole_owner(s))
+		s->sec->include = true;
+	else if (s->type == STT_OBJECT)
+		carve(d, s);
+	else
+		lg_refuse(d, SHARED, s->name, s->sec->name);
 }
 
 static bool is_init_exit(struct lgsec *sec)

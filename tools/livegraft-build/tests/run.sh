@@ -299,6 +299,10 @@ t_once()
 	check "once2 changed, alone" eval "has changed once2 lg_t_once2 && lacks 'changed	once[13]'"
 	check "it uses done2" grep -qE "^reloc	.*	done2	local	" "$man"
 	check "and nothing else" eval "! grep -E '^reloc' '$man' | grep -qv '	done2	'"
+	check "done4 is new" has new data done4
+	check "OUT.o carries done4 alone" \
+		eval "nm '$out' | grep -q ' d done4\$' &&
+			[ \"\$(readelf -SW '$out' | grep ' .data.once ' | awk '{print \$(NF-5)}')\" = 000001 ]"
 }
 
 t_lines()
