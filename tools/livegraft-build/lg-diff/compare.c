@@ -175,7 +175,11 @@ static bool x86_fentry(struct lgsym *f)
 	return false;
 }
 
-/* arm64: an entry of __patchable_function_entries at the function. */
+/*
+ * arm64: an entry of __patchable_function_entries at the function, or up
+ * to 8 bytes before it (6.12's DYNAMIC_FTRACE_WITH_CALL_OPS puts the ops
+ * pointer's two NOPs ahead of the symbol).
+ */
 static bool arm64_fentry(struct lgelf *e, struct lgsym *f)
 {
 	size_t i, j;
@@ -188,9 +192,11 @@ static bool arm64_fentry(struct lgelf *e, struct lgsym *f)
 		for (j = 0; j < pfe->nrelas; j++) {
 			struct lgrela *r = &pfe->relas[j];
 
-			if ((r->sym == f && r->addend == 0) ||
+			long at = (long)f->sym.st_value;
+
+			if ((r->sym == f && r->addend <= 0 && r->addend >= -8) ||
 			    (r->sym->type == STT_SECTION && r->sym->sec == f->sec &&
-			     r->addend == (long)f->sym.st_value))
+			     r->addend <= at && r->addend >= at - 8))
 				return true;
 		}
 	}

@@ -19,6 +19,7 @@
 #define SHARED "'%s' shares section %s with other symbols: compile with -ffunction-sections"
 #define NOTRACE "function '%s' changed, has no ftrace entry (notrace?) and %s"
 #define LOADTIME "%s+%#lx refers to unexported '%s', but the loader reads %s before livegraft"
+#define TAKEN_CALLER "the address of a caller without an ftrace entry is taken"
 #define ANON "%s+%#lx refers to %s+%#lx: anonymous data the kernel's symbol table does not name"
 
 static bool is_cold(struct lgsym *s)
@@ -103,7 +104,8 @@ static const char *promote(struct lgdiff *d, struct lgsym *s, int depth)
 	size_t i, j;
 
 	if (s->bind != STB_LOCAL)
-		return "is global: callers elsewhere would still reach the old one";
+		return depth ? "a caller without an ftrace entry is global" :
+		       "is global: callers elsewhere would still reach the old one";
 	if (depth > 4)
 		return "its callers are notrace too, too deep";
 	for (i = 1; i < e->nsecs; i++) {
@@ -122,7 +124,7 @@ static const char *promote(struct lgdiff *d, struct lgsym *s, int depth)
 				continue;
 			c = lg_is_text(sec) ? lg_sym_at(sec, r->offset) : NULL;
 			if (!c || c->type != STT_FUNC)
-				return "its address is taken";
+				return depth ? TAKEN_CALLER : "its address is taken";
 			if (c == s)
 				continue;
 			if (c->status == LG_SAME)

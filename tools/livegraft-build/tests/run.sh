@@ -58,6 +58,8 @@ run_case()
 	case $arch in
 	x86_64) cc=$X86_CC ;;
 	arm64) cc=$ARM64_CC ;;
+	# 6.12's DYNAMIC_FTRACE_WITH_CALL_OPS: two NOPs before the symbol
+	arm64-callops) cc="$ARM64_CC -fpatchable-function-entry=4,2" ;;
 	esac
 	dir=$tmp/$arch-$name
 	mkdir -p "$dir"
@@ -147,6 +149,8 @@ t_string()
 	check "lg_print left to the module loader" has export lg_print
 	check "lg_print undefined in OUT.o" undefined lg_print
 	check "lg_t_show is a global function" defines T lg_t_show
+	check "its ftrace entry goes with it" \
+		eval "readelf -SW '$out' | grep -qE ' (__mcount_loc|__patchable_function_entries) '"
 }
 
 t_inline()
@@ -386,13 +390,15 @@ cases=("$@")
 	jumplabel:KEY_UNEXPORTED orc alt alt:ALT_UNEXPORTED notrace_static
 	notrace_static:TAKEN exportset exportset/VERSION once lines dyndbg)
 
-for a in x86_64 arm64; do
-	if [ $a = arm64 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then
-		echo "ok $((n + 1)) - arm64 # SKIP no aarch64-linux-gnu-gcc"
+for a in x86_64 arm64 arm64-callops; do
+	if [ $a != x86_64 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then
+		echo "ok $((n + 1)) - $a # SKIP no aarch64-linux-gnu-gcc"
 		n=$((n + 1))
 		continue
 	fi
-	for c in "${cases[@]}"; do
+	list=("${cases[@]}")
+	[ $a != arm64-callops ] || [ $# -gt 0 ] || list=(string notrace)
+	for c in "${list[@]}"; do
 		both=
 		[ "${c#*:}" = "$c" ] || both=${c#*:}
 		c=${c%%:*}
