@@ -19,7 +19,7 @@
 #define SHARED "'%s' shares section %s with other symbols: compile with -ffunction-sections"
 #define NOTRACE "function '%s' changed, has no ftrace entry (notrace?) and %s"
 #define LOADTIME "%s+%#lx refers to unexported '%s', but the loader reads %s before livegraft"
-#define TAKEN_CALLER "the address of a caller without an ftrace entry is taken"
+#define TAKEN_CALLER "its caller '%s' has none either and its address is taken"
 #define ANON "%s+%#lx refers to %s+%#lx: anonymous data the kernel's symbol table does not name"
 
 static bool is_cold(struct lgsym *s)
@@ -103,9 +103,15 @@ static const char *promote(struct lgdiff *d, struct lgsym *s, int depth)
 	struct lgelf *e = &d->patched;
 	size_t i, j;
 
-	if (s->bind != STB_LOCAL)
-		return depth ? "a caller without an ftrace entry is global" :
-		       "is global: callers elsewhere would still reach the old one";
+	static char reason[512];
+
+	if (s->bind != STB_LOCAL) {
+		if (!depth)
+			return "is global: callers elsewhere would still reach the old one";
+		snprintf(reason, sizeof(reason), "its caller '%s' has none either and is global",
+			 s->name);
+		return reason;
+	}
 	if (depth > 4)
 		return "its callers are notrace too, too deep";
 	for (i = 1; i < e->nsecs; i++) {
@@ -123,8 +129,12 @@ static const char *promote(struct lgdiff *d, struct lgsym *s, int depth)
 			if (is_init_exit(sec))
 				continue;
 			c = lg_is_text(sec) ? lg_sym_at(sec, r->offset) : NULL;
-			if (!c || c->type != STT_FUNC)
-				return depth ? TAKEN_CALLER : "its address is taken";
+			if (!c || c->type != STT_FUNC) {
+				if (!depth)
+					return "its address is taken";
+				snprintf(reason, sizeof(reason), TAKEN_CALLER, s->name);
+				return reason;
+			}
 			if (c == s)
 				continue;
 			if (c->status == LG_SAME)
