@@ -8,6 +8,7 @@
  * twin, a string of a mergeable string section by its text (one changed
  * string moves every later one), other anonymous constants by their bytes.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,30 @@ static const char *string_at(struct lgsec *sec, long off, long *start)
 	return (const char *)sec->buf + s;
 }
 
+/*
+ * Equal but for the line numbers of "file.c:123" (the kernel's fortify
+ * and assertion messages carry __FILE__ ":" __LINE__ in the string).
+ */
+static bool same_but_lines(const char *x, const char *y)
+{
+	const char *start = x;
+
+	while (*x && *x == *y) {
+		bool line = *x == ':' && x - start >= 2 &&
+			    (x[-1] == 'c' || x[-1] == 'h') && x[-2] == '.';
+
+		x++;
+		y++;
+		if (line && isdigit((unsigned char)*x) && isdigit((unsigned char)*y)) {
+			while (isdigit((unsigned char)*x))
+				x++;
+			while (isdigit((unsigned char)*y))
+				y++;
+		}
+	}
+	return *x == *y;
+}
+
 static bool strings_equal(struct lgrela *a, long bias_a, struct lgrela *b,
 			  long bias_b)
 {
@@ -35,7 +60,7 @@ static bool strings_equal(struct lgrela *a, long bias_a, struct lgrela *b,
 	const char *x = string_at(a->sym->sec, a->addend + bias_a, &sa);
 	const char *y = string_at(b->sym->sec, b->addend + bias_b, &sb);
 
-	return x && y && !strcmp(x, y) && a->addend - sa == b->addend - sb;
+	return x && y && same_but_lines(x, y) && a->addend - sa == b->addend - sb;
 }
 
 /* Anonymous constants (.rodata.cst16, ...): their bytes decide. */
