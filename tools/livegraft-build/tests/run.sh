@@ -95,7 +95,7 @@ status()
 
 refused()
 {
-	status 2 && grep -q "^refuse	.*$1" "$man"
+	status 2 && grep -qE "^refuse	.*$1" "$man"
 }
 
 defines()
@@ -283,7 +283,7 @@ t_notrace_static()
 t_notrace_static_taken()
 {
 	check "refused: its address is taken" \
-		refused "'helper' changed, has no ftrace entry (notrace?) and its address is taken"
+		refused "'helper' changed, has no ftrace entry \\(notrace\\?\\) and its address is taken"
 }
 
 t_exportset()
@@ -339,6 +339,12 @@ t_dyndbg()
 	check "no reloc to a descriptor" lacks "^reloc.*__UNIQUE_ID"
 }
 
+t_reltype()
+{
+	check "refused: a relocation type livegraft cannot write" \
+		refused "refers to 'unexported_var' with relocation type (10|274), which livegraft"
+}
+
 t_extable()
 {
 	check "exit 0" status 0
@@ -392,7 +398,7 @@ cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(string inline newfunc newdata staticlocal data
 	nochange isra isra/PATCHED_CLONE exports init notrace extable jumplabel
 	jumplabel:KEY_UNEXPORTED orc alt alt:ALT_UNEXPORTED notrace_static
-	notrace_static:TAKEN exportset exportset/VERSION once lines dyndbg)
+	notrace_static:TAKEN exportset exportset/VERSION once lines dyndbg reltype)
 
 for a in x86_64 arm64 arm64-callops; do
 	if [ $a != x86_64 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then
