@@ -132,8 +132,12 @@ static bool ranges_equal(struct lgdiff *d, struct lgsec *p, GElf_Addr po,
 	if (p->sh.sh_type != o->sh.sh_type)
 		return false;
 	if (p->buf && o->buf && memcmp(p->buf + po, o->buf + oo, size)) {
-		if (!lg_is_text(p) || !lg_lines_only(p, po, o, oo, size))
+		if (!lg_is_text(p) || !lg_lines_only(p, po, o, oo, size)) {
+			if (getenv("LG_DEBUG"))
+				fprintf(stderr, "lg-diff: %s+%#lx: the bytes differ\n",
+					p->name, (unsigned long)po);
 			return false;
+		}
 		lines_moved = true;
 	}
 	for (;;) {

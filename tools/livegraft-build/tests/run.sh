@@ -316,6 +316,7 @@ t_lines()
 	check "uses_line did not" lacks "changed	uses_line"
 	check "its line numbers moved" has "# uses_line: only line numbers changed"
 	check "names_line did not change" lacks "names_line"
+	check "stacks_line did not change" has "# stacks_line: only line numbers changed"
 	check "though its string did" \
 		eval "! cmp -s <(strings -a '$dir/orig.o' | grep 'checked at') \
 			<(strings -a '$dir/patched.o' | grep 'checked at')"

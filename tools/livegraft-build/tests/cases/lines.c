@@ -8,6 +8,8 @@
 #include "lgtest.h"
 
 int lg_journal(int handle, unsigned int line);
+int lg_many(int a, int b, int c, int d, int e, int f, int g, int h,
+	    unsigned int line);
 
 int fixed(int v)
 {
@@ -24,6 +26,12 @@ int fixed(int v)
 int uses_line(int h)
 {
 	return lg_journal(h, __LINE__) + lg_journal(h + 1, __LINE__);
+}
+
+/* The line goes on the stack (xfs_iunlink_remove's tracepoint). */
+int stacks_line(int h)
+{
+	return lg_many(h, h, h, h, h, h, h, h, __LINE__);
 }
 
 #define LG_STR2(x) #x
