@@ -40,12 +40,18 @@ static bool same_delta(struct delta *d, long a, long b)
 
 /*
  * x86: the length of the opcode bytes before an imm32 that carries a line
- * number, if an instruction of that kind starts at @p: "mov $imm32, %r32"
- * (0xb8+r), "push $imm32" (0x68, a 7th argument), "movl $imm32, d8(%rsp)"
- * and "movl $imm32, (%rsp)" (stack arguments).
+ * number, if an instruction of that kind starts at @p, and the size of
+ * that immediate in @imm: "mov $imm32, %r32" (0xb8+r), "push $imm32" or
+ * "push $imm8" (0x68, 0x6a: a 7th argument), "movl $imm32, d8(%rsp)" and
+ * "movl $imm32, (%rsp)" (stack arguments).
  */
-static size_t x86_imm_at(const unsigned char *p, size_t left)
+static size_t x86_imm_at(const unsigned char *p, size_t left, size_t *imm)
 {
+	*imm = 4;
+	if (left >= 2 && p[0] == 0x6a) {	/* push $imm8 */
+		*imm = 1;
+		return 1;
+	}
 	if (left >= 5 && ((p[0] & 0xf8) == 0xb8 || p[0] == 0x68))
 		return 1;
 	if (left >= 8 && p[0] == 0xc7 && p[1] == 0x44 && p[2] == 0x24)
@@ -58,7 +64,7 @@ static size_t x86_imm_at(const unsigned char *p, size_t left)
 static bool x86_lines(const unsigned char *p, const unsigned char *o, size_t size)
 {
 	struct delta d = { 0 };
-	size_t k = 0, s, n = 0;
+	size_t k = 0, s, n = 0, imm = 4;
 
 	while (k < size) {
 		if (p[k] == o[k]) {
@@ -67,16 +73,17 @@ static bool x86_lines(const unsigned char *p, const unsigned char *o, size_t siz
 		}
 		/* The immediate that holds byte k, its opcode bytes unchanged. */
 		for (s = k >= 7 ? k - 7 : 0; s < k; s++) {
-			n = x86_imm_at(p + s, size - s);
-			if (n && k >= s + n && k < s + n + 4 &&
+			n = x86_imm_at(p + s, size - s, &imm);
+			if (n && k >= s + n && k < s + n + imm &&
 			    !memcmp(p + s, o + s, n))
 				break;
 		}
 		if (s == k)
 			return false;
-		if (!same_delta(&d, get32(o + s + n), get32(p + s + n)))
+		if (imm == 1 ? !same_delta(&d, o[s + 1], p[s + 1]) :
+		    !same_delta(&d, get32(o + s + n), get32(p + s + n)))
 			return false;
-		k = s + n + 4;
+		k = s + n + imm;
 	}
 	return d.set;
 }
