@@ -385,8 +385,12 @@ t_alt()
 	check "exit 0" status 0
 	check "fast changed" has changed fast lg_t_fast
 	check "one .altinstructions entry" section_size .altinstructions 00000c
-	check "the replacement instructions go with it" \
-		eval "readelf -SW '$out' | grep -q '\.altinstr_replacement'"
+	local len=000005
+	[ "$arch" = x86_64 ] || len=000004
+	check "its replacement instructions go with it, not slow()'s" \
+		section_size .altinstr_replacement $len
+	check "with their relocation" \
+		eval "readelf -rW '$out' | grep -A2 \"'.rela.altinstr_replacement'\" | grep -q lg_print"
 }
 
 t_alt_alt_unexported()
