@@ -29,7 +29,7 @@ if [ ${#csrc[@]} -gt 0 ]; then
 	[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 fi
 
-mapfile -t shsrc < <(files '*.sh' .ci/run)
+mapfile -t shsrc < <(files '*.sh' .ci/run tools/livegraft-build/livegraft-build)
 if [ ${#shsrc[@]} -gt 0 ]; then
 	echo "[lint] shellcheck on ${#shsrc[@]} shell scripts"
 	# Warnings and errors; the style notes (quote every expansion, ...)
