@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * include.c - what OUT.o carries, and what becomes of every reference
+ * it makes.
+ *
+ * OUT.o carries the changed and new functions, new data, and the
+ * anonymous constants (strings, literal pools) they reference. Every
+ * other reference points into the running kernel: to an exported symbol
+ * it stays an undefined symbol for the module loader; to anything else it
+ * leaves OUT.o's relocations and becomes a record for livegraft.ko.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lg-diff.h"
+
+/* lg_refuse() reasons, for the user */
+#define SHARED "'%s' shares section %s with other symbols: compile with -ffunction-sections"
+#define NOTRACE "function '%s' changed but has no ftrace entry (notrace?): it cannot be redirected"
+#define ANON "%s+%#lx refers to %s+%#lx: anonymous data the kernel's symbol table does not name"
+
+static bool is_cold(struct lgsym *s)
+{
+	const char *c = strstr(s->name, ".cold");
+
+	return c && (!c[5] || c[5] == '.');
+}
+
+/* A .cold fragment's parent: the function it was split from. */
+static struct lgsym *cold_parent(struct lgelf *e, struct lgsym *s)
+{
+	size_t n = strstr(s->name, ".cold") - s->name, i;
+
+	for (i = 1; i < e->nsyms; i++)
+		if (e->syms[i].type == STT_FUNC && e->syms[i].sec &&
+		    strlen(e->syms[i].name) == n && !strncmp(e->syms[i].name, s->name, n))
+			return &e->syms[i];
+	return NULL;
+}
+
+/* Does @s have its section to itself (-ffunction-sections, -fdata-sections)? */
+bool lg_sole_owner(struct lgsym *s)
+{
+	struct lgelf *e = s->sec->elf;
+	size_t i;
+
+	for (i = 1; i < e->nsyms; i++) {
+		struct lgsym *o = &e->syms[i];
+
+		if (o != s && o->sec == s->sec && o->type != STT_SECTION &&
+		    o->name[0] && o->name[0] != '$')
+			return false;
+	}
+	return true;
+}
+
+/* A C identifier: the driver declares it (extern char lg_x_foo_isra_0[]). */
+static char *out_name(struct lgdiff *d, const char *name)
+{
+	char *s, *p;
+
+	if (asprintf(&s, "lg_%s%s%s", d->prefix ? d->prefix : "",
+		     d->prefix ? "_" : "", name) < 0)
+		err(1, "asprintf");
+	for (p = s; *p; p++)
+		if (*p == '.')
+			*p = '_';
+	return s;
+}
+
+static void include_sym(struct lgdiff *d, struct lgsym *s)
+{
+	if (!lg_sole_owner(s)) {
+		lg_refuse(d, SHARED,
+			  s->name, s->sec->name);
+		return;
+	}
+	s->include = true;
+	s->sec->include = true;
+}
+
+void lg_include(struct lgdiff *d)
+{
+	struct lgelf *e = &d->patched;
+	size_t i;
+
+	/* A changed .cold fragment changes the function it belongs to. */
+	for (i = 1; i < e->nsyms; i++) {
+		struct lgsym *s = &e->syms[i], *p;
+
+		if (s->type != STT_FUNC || s->status == LG_SAME || !is_cold(s))
+			continue;
+		p = cold_parent(e, s);
+		if (!p) {
+			lg_refuse(d, "'%s' changed and its parent function is not in the object",
+				  s->name);
+			continue;
+		}
+		if (p->status == LG_SAME)
+			p->status = LG_CHANGED;
+	}
+	for (i = 1; i < e->nsyms; i++) {
+		struct lgsym *s = &e->syms[i];
+
+		if (s->status == LG_SAME || is_cold(s) ||
+		    (s->type != STT_FUNC && s->type != STT_OBJECT))
+			continue;
+		if (s->type == STT_OBJECT && s->status == LG_CHANGED)
+			continue;	/* refused by compare.c */
+		if (!strncmp(s->sec->name, ".init.", 6) ||
+		    !strncmp(s->sec->name, ".exit.", 6))
+			continue;	/* refused by compare.c */
+		include_sym(d, s);
+		if (s->status != LG_CHANGED)
+			continue;
+		if (!s->has_fentry) {
+			lg_refuse(d, NOTRACE,
+				  s->name);
+			continue;
+		}
+		s->outname = out_name(d, s->name);
+		d->nchanged++;
+	}
+	/* A .cold fragment goes where its function goes. */
+	for (i = 1; i < e->nsyms; i++) {
+		struct lgsym *s = &e->syms[i], *p;
+
+		if (s->type == STT_FUNC && is_cold(s)) {
+			p = cold_parent(e, s);
+			if (p && p->include)
+				include_sym(d, s);
+		}
+	}
+	if (!d->nchanged && !d->refused)
+		lg_refuse(d, "no functional change: no function changed");
+}
+
+int lg_add_record(struct lgdiff *d, struct lgsec *sec, GElf_Addr offset,
+		  unsigned int type, struct lgsym *target, long addend)
+{
+	struct lgrecord *r;
+
+	r = realloc(d->records, (d->nrecords + 1) * sizeof(*r));
+	if (!r)
+		err(1, "realloc");
+	d->records = r;
+	r = &d->records[d->nrecords++];
+	/* The running kernel was built from ORIG.o: its names count. */
+	r->name = target->twin ? target->twin->name : target->name;
+	r->local = target->bind == STB_LOCAL;
+	r->sec = sec;
+	r->offset = offset;
+	r->type = type;
+	r->addend = addend;
+	sec->needs_secsym = true;
+	return 0;
+}
+
+/* Anonymous read-only data OUT.o may copy: strings, literals, tables. */
+static bool copyable(struct lgsec *t, long off)
+{
+	if (t->sh.sh_flags & (SHF_WRITE | SHF_EXECINSTR) || !(t->sh.sh_flags & SHF_ALLOC))
+		return false;
+	return (t->sh.sh_flags & SHF_MERGE) || !lg_sym_at(t, off);
+}
+
+static void keep(struct lgsec *sec, struct lgrela *r, struct lgsym *target,
+		 long addend)
+{
+	struct lgrela *k = &sec->outrelas[sec->noutrelas++];
+
+	*k = *r;
+	k->sym = target;
+	k->addend = addend;
+}
+
+static int resolve_rela(struct lgdiff *d, struct lgsec *sec, struct lgrela *r)
+{
+	struct lgsym *t = r->sym;
+	long addend = r->addend;
+
+	if (t->type == STT_SECTION) {
+		struct lgsec *ts = t->sec;
+		long off = addend + lg_rela_bias(&d->patched, r->type);
+
+		if (!ts) {
+			lg_refuse(d, "%s+%#lx: relocation against an absolute section",
+				  sec->name, (unsigned long)r->offset);
+			return -1;
+		}
+		if (ts->include) {
+			keep(sec, r, t, addend);
+			return 0;
+		}
+		if (copyable(ts, off)) {
+			ts->include = true;
+			keep(sec, r, t, addend);
+			return 0;
+		}
+		t = lg_sym_at(ts, off);
+		if (!t) {
+			lg_refuse(d, ANON,
+				  sec->name, (unsigned long)r->offset, ts->name,
+				  (unsigned long)off);
+			return -1;
+		}
+		addend -= t->sym.st_value;
+	}
+	if (t->include) {
+		keep(sec, r, t, addend);
+		return 0;
+	}
+	if (t->bind != STB_LOCAL && lg_symvers_has(t->name)) {
+		t->external = true;
+		keep(sec, r, t, addend);
+		return 0;
+	}
+	if (lg_is_arm64(&d->patched) &&
+	    (r->type == R_AARCH64_CALL26 || r->type == R_AARCH64_JUMP26))
+		return lg_arm64_veneer(d, sec, r, t, addend);
+	return lg_add_record(d, sec, r->offset, r->type, t, addend);
+}
+
+int lg_resolve(struct lgdiff *d)
+{
+	struct lgelf *e = &d->patched;
+	bool more = true;
+	size_t i, j;
+
+	/* Each pass may include more anonymous data: go until none does. */
+	while (more) {
+		more = false;
+		for (i = 1; i < e->nsecs; i++) {
+			struct lgsec *sec = &e->secs[i];
+
+			if (!sec->include || sec->outrelas)
+				continue;
+			more = true;
+			sec->outrelas = calloc(sec->nrelas + 1, sizeof(struct lgrela));
+			if (!sec->outrelas)
+				err(1, "calloc");
+			for (j = 0; j < sec->nrelas; j++)
+				if (resolve_rela(d, sec, &sec->relas[j]))
+					return -1;
+		}
+	}
+	return 0;
+}
