@@ -67,19 +67,19 @@ fake_target "$tmp/badver" "6.1.0-0lgtest" "$cc_text"
 LG_CACHE=$tmp/badver LGB_CACHE=$tmp/lgb expect_refusal \
 	"a source package of another version is refused, both named" \
 	"version mismatch: linux-source-6.1 is $src_ver but the target kernel .* is 6.1.0-0lgtest" \
-	--arch x86_64 --kver 6.1 "$here/6.1-version-string.patch"
+	--arch x86_64 --kver 6.1 "$here/version-string.patch"
 
 fake_target "$tmp/badcc" "$src_ver" "gcc-12 (Debian 12.9.0-1) 12.9.0"
 LG_CACHE=$tmp/badcc LGB_CACHE=$tmp/lgb expect_refusal \
 	"another GCC version is refused, both named" \
 	"compiler mismatch: the kernel was built with 'gcc-12 (Debian 12.9.0-1) 12.9.0' (GCC 12.9.0), gcc-12 here is '$cc_text' (GCC $cc_ver)" \
-	--arch x86_64 --kver 6.1 "$here/6.1-version-string.patch"
+	--arch x86_64 --kver 6.1 "$here/version-string.patch"
 
 fake_target "$tmp/clang" "$src_ver" "Debian clang version 14.0.6"
 LG_CACHE=$tmp/clang LGB_CACHE=$tmp/lgb expect_refusal \
 	"a kernel built with another compiler than GCC is refused" \
 	"compiler mismatch: the kernel was built with 'Debian clang version 14.0.6'" \
-	--arch x86_64 --kver 6.1 "$here/6.1-version-string.patch"
+	--arch x86_64 --kver 6.1 "$here/version-string.patch"
 
 LGB_CACHE=$tmp/lgb expect_refusal "a header change is refused" \
 	"fs/proc/internal.h: a header change" \
@@ -109,8 +109,8 @@ if [ -n "${LGB_WARM:-}" ]; then
 	before=$(sha1sum <"$pristine/$f")
 	[ -x "$top/tools/livegraft-build/lg-diff/lg-diff" ] ||
 		export LG_DIFF=$here/standin-lg-diff.sh
-	if "$lgb" --arch x86_64 --kver 6.1 --out "$tmp" "$here/6.1-version-string.patch" >"$tmp/out" 2>&1 &&
-	   [ -f "$tmp/livegraft-6_1_version_string.ko" ] &&
+	if "$lgb" --arch x86_64 --kver 6.1 --out "$tmp" "$here/version-string.patch" >"$tmp/out" 2>&1 &&
+	   [ -f "$tmp/livegraft-version_string.ko" ] &&
 	   [ "$(sha1sum <"$pristine/$f")" = "$before" ] &&
 	   [ "$(stat -c %i "$pristine/$f")" = "$(stat -c %i "$cache/6.1-amd64/src-fixed/$f")" ]; then
 		echo "ok      a build leaves the pristine source and its patched copy as they were"
