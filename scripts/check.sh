@@ -141,6 +141,11 @@ for kver in $kvers; do
 		step "build $tag" make -s ARCH="$arch" KVER="$kver" || continue
 		step "user patch module $tag: make extmod, make vm-run" \
 			user_patch_module "$arch"
+		# The fixes of selftests/build made into patch modules for
+		# test-build.sh in the guest (a target's first build prepares
+		# its source tree: minutes).
+		step "livegraft-build: the fixes of selftests/build for $tag" \
+			selftests/build/build-fixes.sh "$arch" "$kver" "$build/lgbuild"
 		scripts/vm-run.sh --arch "$arch" --kver "$kver" --build "$build" --kselftest
 		if [ -f "$build/results" ]; then
 			read -r p f s <"$build/results"
