@@ -46,4 +46,48 @@ const char *lg_arch_stack_checker(void);
 int lg_arch_save_stack(struct task_struct *task, unsigned long *store,
 		       unsigned int size);
 
+/*
+ * Relocations (core/reloc.c): the arch's ELF relocation types, computed as
+ * its apply_relocate_add() computes them, and written into the patch
+ * module's read-only memory the way the kernel patches its own text.
+ */
+struct lg_reloc;
+
+/**
+ * lg_arch_reloc_ksyms_init() - resolve the kernel functions that write
+ *
+ * Return: 0, or -ENOENT after lg_ksym_require() named the missing one.
+ */
+int lg_arch_reloc_ksyms_init(void);
+
+/**
+ * lg_arch_reloc_size() - how many bytes a relocation type writes
+ * @type: an ELF relocation type of this arch
+ *
+ * Return: the size, or 0 for a type livegraft does not support.
+ */
+unsigned int lg_arch_reloc_size(unsigned int type);
+
+/**
+ * lg_arch_reloc_compute() - what to write for a relocation
+ * @r:		the relocation, of a supported type
+ * @sym:	the address of its symbol
+ * @val:	the bytes to write at @r->loc, little-endian in the low bytes
+ *
+ * Reads @r->loc for an instruction, whose immediate field alone changes.
+ *
+ * Return: 0, -ERANGE when the value does not fit, -EINVAL when @r->loc is
+ * misaligned for the way the arch writes it.
+ */
+int lg_arch_reloc_compute(const struct lg_reloc *r, unsigned long sym,
+			  u64 *val);
+
+/*
+ * lg_arch_reloc_write(), between lg_arch_reloc_begin() and _end(): write
+ * what lg_arch_reloc_compute() returned. Return: 0 or an error.
+ */
+void lg_arch_reloc_begin(void);
+int lg_arch_reloc_write(const struct lg_reloc *r, u64 val);
+void lg_arch_reloc_end(void);
+
 #endif /* _LIVEGRAFT_ARCH_H */

@@ -86,6 +86,24 @@ void *lg_ksym_require(const char *name)
 }
 
 /**
+ * lg_ksym_require_data() - resolve kernel data that livegraft cannot run without
+ * @name: the symbol's name in vmlinux
+ *
+ * Return: its address, or NULL after logging which symbol is missing.
+ */
+void *lg_ksym_require_data(const char *name)
+{
+	unsigned long addr = 0;
+
+	if (!forced_missing(name))
+		addr = lg_ksym.kallsyms_lookup_name(name);
+	if (!addr)
+		pr_err("required kernel symbol '%s' not found, refusing to load\n",
+		       name);
+	return (void *)addr;
+}
+
+/**
  * lg_ksyms_init() - resolve every required kernel symbol
  *
  * Return: 0, or -ENOENT with one log line naming the first missing symbol.
@@ -112,5 +130,5 @@ int lg_ksyms_init(void)
 			return -ENOENT;
 	}
 
-	return lg_arch_ksyms_init();
+	return lg_arch_ksyms_init() ?: lg_arch_reloc_ksyms_init();
 }

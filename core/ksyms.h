@@ -32,5 +32,6 @@ extern struct lg_ksyms lg_ksym;
 
 int lg_ksyms_init(void);
 void *lg_ksym_require(const char *name);
+void *lg_ksym_require_data(const char *name);
 
 #endif /* _LIVEGRAFT_KSYMS_H */

@@ -19,6 +19,7 @@
 #include "fault.h"
 #include "ksyms.h"
 #include "modules.h"
+#include "reloc.h"
 #include "symbols.h"
 #include "transition.h"
 
@@ -135,7 +136,8 @@ static int apply_object(struct lg_live_object *obj, struct module *mod)
 	obj->loaded = true;
 	pr_notice("'%s': applying patch to loading module '%s'\n",
 		  patch->name, mod->name);
-	ret = lg_resolve_object(obj);
+	ret = lg_resolve_object(obj) ?: lg_relocs_check(obj) ?:
+	      lg_relocs_write(obj);
 	if (ret)
 		goto err;
 

@@ -18,6 +18,7 @@
 #include "fault.h"
 #include "modules.h"
 #include "redirect.h"
+#include "reloc.h"
 #include "replace.h"
 #include "state.h"
 #include "symbols.h"
@@ -115,6 +116,9 @@ static int check_patch(struct lg_patch *desc)
 	for (o = desc->objs; !is_last_object(o); o++) {
 		ret = check_object(name, o);
 		if (ret < 0)
+			return ret;
+		ret = lg_relocs_check_desc(desc->mod, o);
+		if (ret)
 			return ret;
 		for (p = desc->objs; p != o; p++) {
 			if (lg_same_object(p, o)) {
@@ -353,7 +357,12 @@ err:
 	return ret;
 }
 
-/* Find the loaded objects' functions: the last check before any change. */
+/*
+ * Find the loaded objects' functions and the symbols of their relocations:
+ * the last check before any change. Then write the relocations, so that
+ * the patch's code is complete before pre_patch callbacks or anything
+ * else can run it.
+ */
 static int resolve_loaded_objects(struct lg_live_patch *patch)
 {
 	struct lg_live_object *obj;
@@ -366,7 +375,14 @@ static int resolve_loaded_objects(struct lg_live_patch *patch)
 				continue;
 		}
 		obj->loaded = true;
-		ret = lg_resolve_object(obj);
+		ret = lg_resolve_object(obj) ?: lg_relocs_check(obj);
+		if (ret)
+			return ret;
+	}
+	lg_for_each_object(patch, obj) {
+		if (!obj->loaded)
+			continue;
+		ret = lg_relocs_write(obj);
 		if (ret)
 			return ret;
 	}

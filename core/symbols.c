@@ -61,9 +61,18 @@ static void match_module(struct lookup *args, const char *objname,
 	preempt_enable();
 }
 
-static int find_symbol(const char *patch, const char *objname,
-		       const char *name, unsigned long sympos,
-		       unsigned long *addr)
+/**
+ * lg_find_symbol() - lg_lookup_symbol(), with log lines that name the patch
+ * @patch: the patch's name, or NULL
+ * @objname: NULL for vmlinux, else the name of a loaded module
+ * @name: the symbol
+ * @sympos: 0 when the name must be unique in the object, N for the Nth
+ * @addr: where to store the address
+ *
+ * Return: 0, -ENOENT or -EINVAL, after one log line saying which.
+ */
+int lg_find_symbol(const char *patch, const char *objname, const char *name,
+		   unsigned long sympos, unsigned long *addr)
 {
 	struct lookup args = { .sympos = sympos };
 	const char *in = objname ?: "vmlinux";
@@ -103,7 +112,7 @@ static int find_symbol(const char *patch, const char *objname,
 int lg_lookup_symbol(const char *objname, const char *name,
 		     unsigned long sympos, unsigned long *addr)
 {
-	return find_symbol(NULL, objname, name, sympos, addr);
+	return lg_find_symbol(NULL, objname, name, sympos, addr);
 }
 EXPORT_SYMBOL_GPL(lg_lookup_symbol);
 
@@ -122,9 +131,9 @@ int lg_resolve_object(struct lg_live_object *obj)
 
 	lockdep_assert_held(&lg_mutex);
 	lg_for_each_func(obj, func) {
-		ret = find_symbol(obj->patch->name, obj->desc->name,
-				  func->desc->old_name, func->desc->old_sympos,
-				  &func->old_addr);
+		ret = lg_find_symbol(obj->patch->name, obj->desc->name,
+				     func->desc->old_name,
+				     func->desc->old_sympos, &func->old_addr);
 		if (ret)
 			goto err;
 		if (!lg_ksym.kallsyms_lookup_size_offset(func->old_addr,

@@ -33,6 +33,30 @@ struct lg_func {
 };
 
 /**
+ * struct lg_reloc - a reference from patch code to a symbol that the
+ * kernel does not export, written when the object is patched
+ * @loc:	where to write, inside the patch module
+ * @objname:	the object that defines the symbol: NULL for vmlinux, else a
+ *		module name (it must be loaded when the reloc is applied);
+ *		livegraft accepts vmlinux or the reloc's own object
+ * @name:	the symbol, as kallsyms knows it
+ * @sympos:	0 when the name is unique in @objname, N for the Nth
+ * @addend:	the ELF relocation's addend
+ * @type:	the ELF relocation type of the patch's architecture
+ *		(R_X86_64_*, R_AARCH64_*)
+ *
+ * An array of these ends with an entry whose @loc is NULL.
+ */
+struct lg_reloc {
+	void *loc;
+	const char *objname;
+	const char *name;
+	unsigned long sympos;
+	long addend;
+	unsigned int type;
+};
+
+/**
  * struct lg_callbacks - optional hooks around patching one object
  * @pre_patch:	before the object is patched; a non-zero return refuses the
  *		patch (or the loading module, for a module that loads later)
@@ -58,6 +82,10 @@ struct lg_callbacks {
  * @callbacks:	optional hooks
  * @mod:	set by livegraft, for callbacks: the module of a module
  *		object while it is loaded, NULL for vmlinux or when not
+ * @relocs:	optional references to unexported symbols, ending with a
+ *		NULL @loc: written when the object is patched (at
+ *		lg_enable_patch() or when its module loads), before its
+ *		pre_patch callback and before anything is redirected
  *
  * An array of these ends with an entry whose @name and @funcs are NULL.
  */
@@ -66,6 +94,7 @@ struct lg_object {
 	struct lg_func *funcs;
 	struct lg_callbacks callbacks;
 	struct module *mod;
+	struct lg_reloc *relocs;
 };
 
 /**
@@ -107,8 +136,9 @@ struct lg_patch {
  * or redirected and the kernel log says what and why.
  *
  * Return: 0, or -EINVAL (a malformed patch, an ambiguous name, a function
- * ftrace cannot trace), -ENOENT (a name not found), -EEXIST (a function
- * listed twice, a patch of that name already present), -EBUSY (another
+ * ftrace cannot trace, a relocation that cannot be applied), -ENOENT (a
+ * name not found), -EEXIST (a function listed twice, a patch of that name
+ * already present), -EBUSY (another
  * patch in transition, a function another ftrace user redirects,
  * ftrace_enabled=0), -ENOMEM, or the error of a pre_patch callback.
  */

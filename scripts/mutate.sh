@@ -189,6 +189,27 @@ mutation refused-module-no-pre-unpatch core/modules.c \
 	's/if \(applied && patch != lg_transition_patch\)/if (0)/' \
 	test-fault.sh \
 	"each step of patching a coming module under two patches fails cleanly"
+# Relocations (core/reloc.c, arch/*/reloc.c, test-reloc.sh).
+mutation reloc-ignores-addend arch/x86_64/reloc.c \
+	's/u64 v = sym \+ r->addend;/u64 v = sym;/' \
+	test-reloc.sh \
+	"relocations of every type reach unexported symbols" x86_64
+mutation reloc-ignores-addend-arm64 arch/arm64/reloc.c \
+	's/u64 v = sym \+ r->addend, place/u64 v = sym, place/' \
+	test-reloc.sh \
+	"relocations of every type reach unexported symbols" arm64
+mutation reloc-insn-field-lsb arch/arm64/reloc.c \
+	's/\tsval >>= lsb;\n//' \
+	test-reloc.sh \
+	"relocations of every type reach unexported symbols" arm64
+mutation reloc-not-written-late core/modules.c \
+	's/lg_relocs_check\(obj\) \?:\n\s+lg_relocs_write\(obj\);/lg_relocs_check(obj);/' \
+	test-reloc.sh \
+	"a module that loads later gets its relocations"
+mutation reloc-location-unchecked core/reloc.c \
+	's/if \(!in_module_core\(mod, r->loc, size\)\) \{/if (0) {/' \
+	test-reloc.sh \
+	"a relocation outside the patch module is refused"
 
 # applies(index, dir) - the substitution matches the file once; prints it
 applies()

@@ -18,6 +18,8 @@ V1=test_lg_fault_v1
 V2=test_lg_fault_v2
 LP=test_lg_callbacks
 TARGET=test_lg_target
+RP=test_lg_reloc_patch
+RT=test_lg_reloc_target
 CMDLINE=$(cat /proc/cmdline)
 
 # counts() - livegraft's live allocations, but those that follow the
@@ -55,7 +57,7 @@ attempt() {
 failed_cleanly() {
 	[ -n "$step" ] || die "$1 failed at step $2 without a fault: $(cat "$LG_TMP/out")"
 	grep -q -e "Cannot allocate memory" -e "Device or resource busy" \
-		-e "No such device" -e "File exists" "$LG_TMP/out" ||
+		-e "No such device" -e "File exists" -e "Bad address" "$LG_TMP/out" ||
 		die "$1, step $2 ($step): unexpected error: $(cat "$LG_TMP/out")"
 }
 
@@ -282,6 +284,54 @@ back_to_v1() {
 	load_patch $V1
 }
 
+# rt_says(first word) - what test_lg_reloc_target shows: "unpatched", or
+# "relocated" and the values its relocations reach (test-reloc.sh checks
+# them)
+rt_says() {
+	assert_eq /proc/$RT "$1" "$(cut -d' ' -f1 /proc/$RT)"
+}
+
+insmod_rp() {
+	"$LG_INSMOD" "$LG_MODDIR/$RP.ko" || return
+	echo $RP >>"$LG_TMP/loaded"
+	wait_transition $RP
+}
+
+rp_refused() {
+	not_loaded $RP
+	rt_says unpatched
+}
+
+rp_applied() {
+	check_value "$(patch_dir $RP)/enabled" 1
+	rt_says relocated
+}
+
+remove_rp() {
+	disable_patch $RP
+	unload_mod $RP
+	rt_says unpatched
+}
+
+insmod_rt() {
+	"$LG_INSMOD" "$LG_MODDIR/$RT.ko" || return
+	echo $RT >>"$LG_TMP/loaded"
+}
+
+rt_refused() {
+	! is_loaded $RT || die "$RT is loaded (step $step)"
+	check_value "$(patch_dir $RP)/$RT/patched" 0
+}
+
+rt_patched() {
+	check_value "$(patch_dir $RP)/$RT/patched" 1
+	rt_says relocated
+}
+
+remove_rt() {
+	unload_mod $RT
+}
+
 # start() - livegraft and the modules the scenario starts from
 start() {
 	load_livegraft
@@ -425,6 +475,31 @@ test_replace() {
 	finish_clean $V1
 }
 
+# A patch with relocations in vmlinux and a loaded module. Its 22 steps:
+# the record of the patch coming; try_module_get(); the patch, 2 objects
+# and 1 function; the probe and filter of its function; the writes of the
+# 2 objects' relocations; sysfs (8); the universe table and its first
+# chunk; the function's ftrace_ops, filter and registration.
+test_reloc_enable() {
+	start
+	load_mod $RT
+	fresh=$(counts)
+	walk "enable with relocations" insmod_rp rp_refused rp_applied \
+		remove_rp 22
+	same_counts "$fresh"
+}
+
+# Its module loads after the patch: 7 steps, the record of the module
+# coming; probe and filter of its function; the write of its
+# relocations; its ftrace_ops, filter and registration.
+test_reloc_coming() {
+	start
+	load_patch $RP
+	walk "module coming with relocations" insmod_rt rt_refused \
+		rt_patched remove_rt 7
+	finish_clean $RP
+}
+
 run_test "each step of loading livegraft fails cleanly" test_load
 run_test "each step of enabling a patch fails cleanly" test_enable
 run_test "a disable that cannot start leaves the patch enabled" test_disable
@@ -432,4 +507,6 @@ run_test "each step of patching a coming module fails cleanly" test_coming
 run_test "each step of patching a coming module under two patches fails cleanly" test_coming_twice
 run_test "each step of patching a coming module during a transition fails cleanly" test_coming_in_transition
 run_test "each step of a replace patch fails cleanly" test_replace
+run_test "each step of enabling a patch with relocations fails cleanly" test_reloc_enable
+run_test "each step of relocating a coming module fails cleanly" test_reloc_coming
 finish
