@@ -41,7 +41,14 @@ test_new_function() {
 	live_cycle livegraft-lgb_newfn /proc/version '^(livegraft-build: a new function)$'
 }
 
+# state_show is the name of static functions of several files: the patch
+# names kernel/power/main.c's by its position, which livegraft-build found.
+test_duplicate_name() {
+	live_cycle livegraft-lgb_dupname /sys/power/state ' livegraft-build$'
+}
+
 run_test "a changed string (version_proc_show)" test_version_string
 run_test "a changed string and an unexported variable (cmdline_proc_show)" test_cmdline_string
 run_test "a new function and an unexported variable (version_proc_show)" test_new_function
+run_test "a static function whose name is not unique (kernel/power/main.c state_show)" test_duplicate_name
 finish
