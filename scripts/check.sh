@@ -106,6 +106,7 @@ if [ -n "$debug" ]; then
 		LG_FAULT=sleep
 else
 	step "lint" make -s lint KVER="$kver"
+	step "lg-diff unit tests (host)" make -s -C tools/livegraft-build check
 	step "livegraft-build's refusals (host)" selftests/build/test-driver.sh
 	step "harness catches a kernel panic" \
 		harness_catches "$1" "the kernel reported an error" 300 'echo c >/proc/sysrq-trigger'

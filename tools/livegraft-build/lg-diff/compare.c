@@ -8,6 +8,9 @@
  * twin, a string of a mergeable string section by its text (one changed
  * string moves every later one), other anonymous constants by their bytes.
  */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "lg-diff.h"
 
@@ -26,6 +29,30 @@ static const char *string_at(struct lgsec *sec, long off, long *start)
 	return (const char *)sec->buf + s;
 }
 
+/*
+ * Equal but for the line numbers of "file.c:123" (the kernel's fortify
+ * and assertion messages carry __FILE__ ":" __LINE__ in the string).
+ */
+static bool same_but_lines(const char *x, const char *y)
+{
+	const char *start = x;
+
+	while (*x && *x == *y) {
+		bool line = *x == ':' && x - start >= 2 &&
+			    (x[-1] == 'c' || x[-1] == 'h') && x[-2] == '.';
+
+		x++;
+		y++;
+		if (line && isdigit((unsigned char)*x) && isdigit((unsigned char)*y)) {
+			while (isdigit((unsigned char)*x))
+				x++;
+			while (isdigit((unsigned char)*y))
+				y++;
+		}
+	}
+	return *x == *y;
+}
+
 static bool strings_equal(struct lgrela *a, long bias_a, struct lgrela *b,
 			  long bias_b)
 {
@@ -33,7 +60,7 @@ static bool strings_equal(struct lgrela *a, long bias_a, struct lgrela *b,
 	const char *x = string_at(a->sym->sec, a->addend + bias_a, &sa);
 	const char *y = string_at(b->sym->sec, b->addend + bias_b, &sb);
 
-	return x && y && !strcmp(x, y) && a->addend - sa == b->addend - sb;
+	return x && y && same_but_lines(x, y) && a->addend - sa == b->addend - sb;
 }
 
 /* Anonymous constants (.rodata.cst16, ...): their bytes decide. */
@@ -53,10 +80,11 @@ static bool constants_equal(struct lgrela *a, long bias_a, struct lgrela *b,
 
 static bool sections_equal(struct lgdiff *d, struct lgsec *p, struct lgsec *o);
 
-bool lg_rela_equal(struct lgdiff *d, struct lgrela *a, struct lgrela *b)
+bool lg_rela_equal(struct lgdiff *d, struct lgsec *pa, struct lgrela *a,
+		   struct lgsec *ob, struct lgrela *b)
 {
-	long ba = lg_rela_bias(&d->patched, a->type);
-	long bb = lg_rela_bias(&d->orig, b->type);
+	long ba = lg_rela_bias(pa, a);
+	long bb = lg_rela_bias(ob, b);
 	struct lgsym *x = a->sym, *y = b->sym;
 
 	if (a->type != b->type)
@@ -91,16 +119,23 @@ static size_t first_rela(struct lgsec *sec, GElf_Addr off)
 	return i;
 }
 
+/* Set when the last ranges_equal() of code saw only line numbers move. */
+static bool lines_moved;
+
 /* Bytes [po, po + size) of @p and [oo, oo + size) of @o, relocations included. */
 static bool ranges_equal(struct lgdiff *d, struct lgsec *p, GElf_Addr po,
 			 struct lgsec *o, GElf_Addr oo, GElf_Xword size)
 {
 	size_t i = first_rela(p, po), j = first_rela(o, oo);
 
+	lines_moved = false;
 	if (p->sh.sh_type != o->sh.sh_type)
 		return false;
-	if (p->buf && o->buf && memcmp(p->buf + po, o->buf + oo, size))
-		return false;
+	if (p->buf && o->buf && memcmp(p->buf + po, o->buf + oo, size)) {
+		if (!lg_is_text(p) || !lg_lines_only(p, po, o, oo, size))
+			return false;
+		lines_moved = true;
+	}
 	for (;;) {
 		bool pin = i < p->nrelas && p->relas[i].offset < po + size;
 		bool oin = j < o->nrelas && o->relas[j].offset < oo + size;
@@ -108,8 +143,14 @@ static bool ranges_equal(struct lgdiff *d, struct lgsec *p, GElf_Addr po,
 		if (!pin || !oin)
 			return pin == oin;
 		if (p->relas[i].offset - po != o->relas[j].offset - oo ||
-		    !lg_rela_equal(d, &p->relas[i], &o->relas[j]))
+		    !lg_rela_equal(d, p, &p->relas[i], o, &o->relas[j])) {
+			if (getenv("LG_DEBUG"))
+				fprintf(stderr, "lg-diff: %s+%#lx: %s+%ld differs from %s+%ld\n",
+					p->name, (unsigned long)p->relas[i].offset,
+					p->relas[i].sym->name, p->relas[i].addend,
+					o->relas[j].sym->name, o->relas[j].addend);
 			return false;
+		}
 		i++;
 		j++;
 	}
@@ -159,7 +200,11 @@ static bool x86_fentry(struct lgsym *f)
 	return false;
 }
 
-/* arm64: an entry of __patchable_function_entries at the function. */
+/*
+ * arm64: an entry of __patchable_function_entries at the function, or up
+ * to 8 bytes before it (6.12's DYNAMIC_FTRACE_WITH_CALL_OPS puts the ops
+ * pointer's two NOPs ahead of the symbol).
+ */
 static bool arm64_fentry(struct lgelf *e, struct lgsym *f)
 {
 	size_t i, j;
@@ -172,9 +217,11 @@ static bool arm64_fentry(struct lgelf *e, struct lgsym *f)
 		for (j = 0; j < pfe->nrelas; j++) {
 			struct lgrela *r = &pfe->relas[j];
 
-			if ((r->sym == f && r->addend == 0) ||
+			long at = (long)f->sym.st_value;
+
+			if ((r->sym == f && r->addend <= 0 && r->addend >= -8) ||
 			    (r->sym->type == STT_SECTION && r->sym->sec == f->sec &&
-			     r->addend == (long)f->sym.st_value))
+			     r->addend <= at && r->addend >= at - 8))
 				return true;
 		}
 	}
@@ -194,10 +241,14 @@ static void compare_symbols(struct lgdiff *d)
 			continue;
 		if (s->type == STT_FUNC)
 			s->has_fentry = lg_is_arm64(e) ? arm64_fentry(e, s) : x86_fentry(s);
+		if (lg_is_dyndbg(s->sec))
+			continue;	/* copied when used, include.c */
 		if (!s->twin)
 			s->status = LG_NEW;
 		else if (!symbols_equal(d, s, s->twin))
 			s->status = LG_CHANGED;
+		else if (lines_moved)
+			lg_manifest("# %s: only line numbers changed", s->name);
 		if (s->status == LG_SAME)
 			continue;
 		if (is_init_exit(s->sec)) {
@@ -215,7 +266,26 @@ static void compare_symbols(struct lgdiff *d)
 	}
 }
 
-/* What the object exports (__ksymtab_<name>) and the versions (__crc_<name>). */
+/*
+ * The export name of a symbol of EXPORT_SYMBOL's machinery (6.1:
+ * __ksymtab_<name>, 6.12: __export_symbol_<name>), of a version
+ * (__crc_<name>) with @crc set, or NULL.
+ */
+static const char *export_name(struct lgsym *s, bool *crc)
+{
+	static const char * const prefixes[] = {
+		"__ksymtab_", "__export_symbol_", "__crc_", NULL,
+	};
+	size_t i;
+
+	for (i = 0; prefixes[i]; i++)
+		if (!strncmp(s->name, prefixes[i], strlen(prefixes[i]))) {
+			*crc = i == 2;
+			return s->name + strlen(prefixes[i]);
+		}
+	return NULL;
+}
+
 static void compare_exports(struct lgdiff *d)
 {
 	struct lgelf *objs[2] = { &d->patched, &d->orig };
@@ -226,17 +296,20 @@ static void compare_exports(struct lgdiff *d)
 
 		for (i = 1; i < e->nsyms; i++) {
 			struct lgsym *s = &e->syms[i];
-			bool crc = !strncmp(s->name, "__crc_", 6);
+			const char *name;
+			bool crc;
 
-			if (strncmp(s->name, "__ksymtab_", 10) && !crc)
+			if (s->type == STT_SECTION || s->sym.st_shndx == SHN_UNDEF)
+				continue;
+			name = export_name(s, &crc);
+			if (!name)
 				continue;
 			if (!s->twin)
 				lg_refuse(d, "the fix %s the export '%s'",
-					  k ? "removes" : "adds",
-					  s->name + (crc ? 6 : 10));
+					  k ? "removes" : "adds", name);
 			else if (crc && !k && s->sym.st_value != s->twin->sym.st_value)
 				lg_refuse(d, "the fix changes the version of the exported '%s'",
-					  s->name + 6);
+					  name);
 		}
 	}
 }

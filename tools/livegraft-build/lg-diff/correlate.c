@@ -13,7 +13,11 @@
 #include <string.h>
 #include "lg-diff.h"
 
-/* The name without GCC's trailing ".<digits>", and its length in @len. */
+/*
+ * The name without GCC's trailing ".<digits>", and without the counter of
+ * the kernel's __UNIQUE_ID_<name><counter> (dynamic debug descriptors),
+ * which a fix renumbers too; its length in @len.
+ */
 const char *lg_base_name(const char *name, size_t *len)
 {
 	size_t n = strlen(name), i = n;
@@ -22,6 +26,9 @@ const char *lg_base_name(const char *name, size_t *len)
 		i--;
 	if (i > 0 && i < n && name[i - 1] == '.')
 		n = i - 1;
+	if (!strncmp(name, "__UNIQUE_ID_", 12))
+		while (n > 12 && isdigit((unsigned char)name[n - 1]))
+			n--;
 	*len = n;
 	return name;
 }
@@ -53,13 +60,13 @@ static bool pairable(struct lgsym *s)
  * The target of a relocation as a named symbol: the compiler often
  * reaches a static object through its section symbol.
  */
-static struct lgsym *rela_target(struct lgelf *e, struct lgrela *r)
+static struct lgsym *rela_target(struct lgsec *sec, struct lgrela *r)
 {
 	struct lgsym *s;
 
 	if (r->sym->type != STT_SECTION || !r->sym->sec)
 		return r->sym;
-	s = lg_sym_at(r->sym->sec, r->addend + lg_rela_bias(e, r->type));
+	s = lg_sym_at(r->sym->sec, r->addend + lg_rela_bias(sec, r));
 	return s ? s : r->sym;
 }
 
@@ -74,7 +81,7 @@ static void find_parents(struct lgelf *e)
 		if (!lg_is_text(sec))
 			continue;
 		for (j = 0; j < sec->nrelas; j++) {
-			struct lgsym *t = rela_target(e, &sec->relas[j]);
+			struct lgsym *t = rela_target(sec, &sec->relas[j]);
 			struct lgsym *f;
 
 			if (t->type != STT_OBJECT || t->bind != STB_LOCAL || t->parent)
@@ -116,9 +123,12 @@ static struct lgsym *twin_of_local(struct lgdiff *d, struct lgsym *p)
 		    s->type != p->type)
 			continue;
 		if (numbered(p->name) && same_base(s->name, p->name)) {
-			if (p->parent && s->parent &&
-			    same_base(p->parent->name, s->parent->name))
-				return s;
+			/* Two functions' statics never pair, whatever their numbers. */
+			if (p->parent && s->parent) {
+				if (same_base(p->parent->name, s->parent->name))
+					return s;
+				continue;
+			}
 			bybase = s;
 		}
 		if (!strcmp(s->name, p->name))

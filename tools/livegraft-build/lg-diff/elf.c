@@ -96,6 +96,33 @@ static int load_symbols(struct lgelf *e)
 	return 0;
 }
 
+/*
+ * The compiler's local labels (.LC91: a string an asm statement named)
+ * are renumbered by any change: refer to what they label by section and
+ * offset, as to anything anonymous.
+ */
+static bool is_label(struct lgsym *s)
+{
+	return s->bind == STB_LOCAL && s->sec && !strncmp(s->name, ".L", 2);
+}
+
+static struct lgsym *section_symbol(struct lgsec *sec)
+{
+	struct lgsym *s;
+
+	if (sec->secsym)
+		return sec->secsym;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		err(1, "calloc");
+	s->name = sec->name;
+	s->type = STT_SECTION;
+	s->bind = STB_LOCAL;
+	s->sec = sec;
+	sec->secsym = s;
+	return s;
+}
+
 static int load_relas(struct lgelf *e)
 {
 	size_t i, j;
@@ -124,6 +151,10 @@ static int load_relas(struct lgelf *e)
 			rel->type = GELF_R_TYPE(ra.r_info);
 			rel->addend = ra.r_addend;
 			rel->sym = &e->syms[GELF_R_SYM(ra.r_info)];
+			if (is_label(rel->sym)) {
+				rel->addend += rel->sym->sym.st_value;
+				rel->sym = section_symbol(rel->sym->sec);
+			}
 		}
 		qsort(r->base->relas, r->base->nrelas, sizeof(struct lgrela),
 		      rela_cmp);
@@ -223,17 +254,55 @@ struct lgsym *lg_sym_at(struct lgsec *sec, GElf_Addr off)
 	return n == 1 ? only : NULL;
 }
 
-long lg_rela_bias(struct lgelf *e, unsigned int type)
+/*
+ * x86: the size of the immediate that follows the 32-bit displacement at
+ * @off of @sec, for the RIP-relative instructions GCC uses on data with
+ * an immediate (cmpb $0, x(%rip); movb $1, x(%rip); ...).
+ */
+static long x86_imm_size(struct lgsec *sec, GElf_Addr off)
 {
-	/*
-	 * An x86 PC-relative reference's addend is the target minus the
-	 * distance from the field to the end of the instruction, almost
-	 * always 4: what is referenced starts at addend + 4.
-	 */
-	if (e->eh.e_machine == EM_X86_64 &&
-	    (type == R_X86_64_PC32 || type == R_X86_64_PLT32))
-		return 4;
+	unsigned char modrm, op, reg;
+	bool opsize = false;
+
+	if (!sec->buf || off < 3 || off + 4 > sec->sh.sh_size)
+		return 0;
+	modrm = sec->buf[off - 1];
+	op = sec->buf[off - 2];
+	if ((modrm & 0xc7) != 0x05)	/* not mod=00 rm=101: not RIP-relative */
+		return 0;
+	reg = (modrm >> 3) & 7;
+	if (sec->buf[off - 3] == 0x0f)	/* two-byte opcodes: bt, shld, shrd */
+		return op == 0xba || op == 0xa4 || op == 0xac;
+	if (sec->buf[off - 3] == 0x66 ||
+	    (off >= 4 && (sec->buf[off - 3] & 0xf0) == 0x40 && sec->buf[off - 4] == 0x66))
+		opsize = true;
+	switch (op) {
+	case 0x80: case 0x83: case 0xc6: case 0x6b: case 0xc0: case 0xc1:
+		return 1;
+	case 0xf6:
+		return reg < 2;
+	case 0x81: case 0xc7: case 0x69:
+		return opsize ? 2 : 4;
+	case 0xf7:
+		return reg < 2 ? (opsize ? 2 : 4) : 0;
+	}
 	return 0;
+}
+
+/*
+ * lg_rela_bias() - what to add to a relocation's addend to get the offset
+ * it refers to: an x86 PC-relative reference's addend is the target minus
+ * the distance from the field to the end of the instruction, 4 plus any
+ * immediate that follows.
+ */
+long lg_rela_bias(struct lgsec *sec, struct lgrela *r)
+{
+	if (sec->elf->eh.e_machine != EM_X86_64 ||
+	    (r->type != R_X86_64_PC32 && r->type != R_X86_64_PLT32))
+		return 0;
+	if (!lg_is_text(sec))
+		return 0;	/* data: the field itself is the reference point */
+	return 4 + x86_imm_size(sec, r->offset);
 }
 
 bool lg_is_arm64(struct lgelf *e)
@@ -250,6 +319,16 @@ bool lg_is_strings(struct lgsec *sec)
 bool lg_is_text(struct lgsec *sec)
 {
 	return sec->sh.sh_flags & SHF_EXECINSTR;
+}
+
+/*
+ * Dynamic debug descriptors (pr_debug): bookkeeping of the function that
+ * holds the pr_debug, line number included. OUT.o carries a copy of the
+ * ones its functions use: the patch module's pr_debugs are its own.
+ */
+bool lg_is_dyndbg(struct lgsec *sec)
+{
+	return !strncmp(sec->name, "__dyndbg", 8);
 }
 
 /* Sections OUT.o never needs: debug and unwind data, notes, discards. */

@@ -17,7 +17,9 @@
 
 /* lg_refuse() reasons, for the user */
 #define SHARED "'%s' shares section %s with other symbols: compile with -ffunction-sections"
-#define NOTRACE "function '%s' changed but has no ftrace entry (notrace?): it cannot be redirected"
+#define NOTRACE "function '%s' changed, has no ftrace entry (notrace?) and %s"
+#define LOADTIME "%s+%#lx refers to unexported '%s', but the loader reads %s before livegraft"
+#define TAKEN_CALLER "its caller '%s' has none either and its address is taken"
 #define ANON "%s+%#lx refers to %s+%#lx: anonymous data the kernel's symbol table does not name"
 
 static bool is_cold(struct lgsym *s)
@@ -69,15 +71,107 @@ static char *out_name(struct lgdiff *d, const char *name)
 	return s;
 }
 
+static void carve(struct lgdiff *d, struct lgsym *t);
+
+/* New data in a section it shares (.data.once) is cut out of it. */
 static void include_sym(struct lgdiff *d, struct lgsym *s)
 {
-	if (!lg_sole_owner(s)) {
-		lg_refuse(d, SHARED,
-			  s->name, s->sec->name);
-		return;
-	}
 	s->include = true;
-	s->sec->include = true;
+	if (lg_sole_owner(s))
+		s->sec->include = true;
+	else if (s->type == STT_OBJECT)
+		carve(d, s);
+	else
+		lg_refuse(d, SHARED, s->name, s->sec->name);
+}
+
+static bool is_init_exit(struct lgsec *sec)
+{
+	return !strncmp(sec->name, ".init.", 6) || !strncmp(sec->name, ".exit.", 6);
+}
+
+/*
+ * promote() - redirect the callers of @s instead of @s: every reference
+ * to it must be a call or jump from a function (its address is taken
+ * nowhere), and each caller that ftrace cannot redirect either is
+ * promoted in turn. __init and __exit callers do not count: they ran
+ * before the patch, or run for a module before livegraft patches it.
+ * Returns the reason it cannot, or NULL.
+ */
+static const char *promote(struct lgdiff *d, struct lgsym *s, int depth)
+{
+	struct lgelf *e = &d->patched;
+	size_t i, j;
+
+	static char reason[512];
+
+	if (s->bind != STB_LOCAL) {
+		if (!depth)
+			return "is global: callers elsewhere would still reach the old one";
+		snprintf(reason, sizeof(reason), "its caller '%s' has none either and is global",
+			 s->name);
+		return reason;
+	}
+	if (depth > 4)
+		return "its callers are notrace too, too deep";
+	for (i = 1; i < e->nsecs; i++) {
+		struct lgsec *sec = &e->secs[i];
+
+		if (lg_is_ignored(sec) || lg_is_special(sec) || sec->sh.sh_type == SHT_RELA)
+			continue;
+		for (j = 0; j < sec->nrelas; j++) {
+			struct lgrela *r = &sec->relas[j];
+			struct lgsym *c;
+			const char *why;
+
+			if (r->sym != s && !(r->sym->type == STT_SECTION && r->sym->sec == s->sec))
+				continue;
+			if (is_init_exit(sec))
+				continue;
+			c = lg_is_text(sec) ? lg_sym_at(sec, r->offset) : NULL;
+			if (!c || c->type != STT_FUNC) {
+				if (!depth)
+					return "its address is taken";
+				snprintf(reason, sizeof(reason), TAKEN_CALLER, s->name);
+				return reason;
+			}
+			if (c == s)
+				continue;
+			if (c->status == LG_SAME)
+				c->status = LG_CHANGED;
+			if (!c->has_fentry && !c->copied) {
+				c->copied = true;
+				why = promote(d, c, depth + 1);
+				if (why)
+					return why;
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A changed function ftrace cannot redirect (notrace, as every inline
+ * function of the kernel is) is carried as a copy, and its callers are
+ * redirected to copies that call it.
+ */
+static void promote_notrace(struct lgdiff *d)
+{
+	struct lgelf *e = &d->patched;
+	size_t i;
+
+	for (i = 1; i < e->nsyms; i++) {
+		struct lgsym *s = &e->syms[i];
+		const char *why;
+
+		if (s->type != STT_FUNC || s->status != LG_CHANGED || s->has_fentry ||
+		    s->copied || is_cold(s) || is_init_exit(s->sec))
+			continue;
+		s->copied = true;
+		why = promote(d, s, 0);
+		if (why)
+			lg_refuse(d, NOTRACE, s->name, why);
+	}
 }
 
 void lg_include(struct lgdiff *d)
@@ -100,6 +194,7 @@ void lg_include(struct lgdiff *d)
 		if (p->status == LG_SAME)
 			p->status = LG_CHANGED;
 	}
+	promote_notrace(d);
 	for (i = 1; i < e->nsyms; i++) {
 		struct lgsym *s = &e->syms[i];
 
@@ -108,17 +203,11 @@ void lg_include(struct lgdiff *d)
 			continue;
 		if (s->type == STT_OBJECT && s->status == LG_CHANGED)
 			continue;	/* refused by compare.c */
-		if (!strncmp(s->sec->name, ".init.", 6) ||
-		    !strncmp(s->sec->name, ".exit.", 6))
+		if (is_init_exit(s->sec))
 			continue;	/* refused by compare.c */
 		include_sym(d, s);
-		if (s->status != LG_CHANGED)
+		if (s->status != LG_CHANGED || s->copied)
 			continue;
-		if (!s->has_fentry) {
-			lg_refuse(d, NOTRACE,
-				  s->name);
-			continue;
-		}
 		s->outname = out_name(d, s->name);
 		d->nchanged++;
 	}
@@ -165,6 +254,61 @@ static bool copyable(struct lgsec *t, long off)
 	return (t->sh.sh_flags & SHF_MERGE) || !lg_sym_at(t, off);
 }
 
+/*
+ * Read-only data a section the module loader reads refers to: copied, as
+ * the loader would read it before livegraft.ko resolves anything.
+ */
+static bool readonly(struct lgsym *t)
+{
+	GElf_Xword f = t->sec->sh.sh_flags;
+
+	return t->type == STT_OBJECT && (f & SHF_ALLOC) && !(f & (SHF_WRITE | SHF_EXECINSTR));
+}
+
+/*
+ * carve() - copy object @t out of the section it shares with others
+ * (pr_debug descriptors all live in one __dyndbg) into a section of its
+ * own in OUT.o, with its relocations.
+ */
+static void carve(struct lgdiff *d, struct lgsym *t)
+{
+	struct lgsec *from = t->sec, *c = calloc(1, sizeof(*c));
+	struct lgsym *ss = calloc(1, sizeof(*ss));
+	GElf_Addr start = t->sym.st_value, end = start + t->sym.st_size;
+	struct lgsec **extra = realloc(d->extra, (d->nextra + 1) * sizeof(*extra));
+	size_t i;
+
+	if (!c || !ss || !extra)
+		err(1, "calloc");
+	*c = *from;
+	c->sh.sh_size = t->sym.st_size;
+	c->buf = calloc(1, t->sym.st_size + 1);
+	c->relas = calloc(from->nrelas + 1, sizeof(struct lgrela));
+	if (!c->buf || !c->relas)
+		err(1, "calloc");
+	if (from->buf)
+		memcpy(c->buf, from->buf + start, t->sym.st_size);
+	c->nrelas = 0;
+	for (i = 0; i < from->nrelas; i++) {
+		if (from->relas[i].offset < start || from->relas[i].offset >= end)
+			continue;
+		c->relas[c->nrelas] = from->relas[i];
+		c->relas[c->nrelas++].offset -= start;
+	}
+	c->include = true;
+	c->loadtime = true;
+	c->outrelas = NULL;
+	c->twin = NULL;
+	ss->name = c->name;
+	ss->type = STT_SECTION;
+	ss->bind = STB_LOCAL;
+	ss->sec = c;
+	c->secsym = ss;
+	t->outsec = c;
+	d->extra = extra;
+	d->extra[d->nextra++] = c;
+}
+
 static void keep(struct lgsec *sec, struct lgrela *r, struct lgsym *target,
 		 long addend)
 {
@@ -182,7 +326,7 @@ static int resolve_rela(struct lgdiff *d, struct lgsec *sec, struct lgrela *r)
 
 	if (t->type == STT_SECTION) {
 		struct lgsec *ts = t->sec;
-		long off = addend + lg_rela_bias(&d->patched, r->type);
+		long off = addend + lg_rela_bias(sec, r);
 
 		if (!ts) {
 			lg_refuse(d, "%s+%#lx: relocation against an absolute section",
@@ -207,6 +351,15 @@ static int resolve_rela(struct lgdiff *d, struct lgsec *sec, struct lgrela *r)
 		}
 		addend -= t->sym.st_value;
 	}
+	if (!t->include && t->sec && (lg_is_dyndbg(t->sec) || (sec->loadtime && readonly(t)))) {
+		t->include = true;
+		if (lg_sole_owner(t)) {
+			t->sec->include = true;
+			t->sec->loadtime = true;
+		} else {
+			carve(d, t);
+		}
+	}
 	if (t->include) {
 		keep(sec, r, t, addend);
 		return 0;
@@ -215,6 +368,11 @@ static int resolve_rela(struct lgdiff *d, struct lgsec *sec, struct lgrela *r)
 		t->external = true;
 		keep(sec, r, t, addend);
 		return 0;
+	}
+	if (sec->loadtime) {
+		lg_refuse(d, LOADTIME, sec->name, (unsigned long)r->offset, t->name,
+			  sec->name);
+		return -1;
 	}
 	if (lg_is_arm64(&d->patched) &&
 	    (r->type == R_AARCH64_CALL26 || r->type == R_AARCH64_JUMP26))
@@ -231,8 +389,8 @@ int lg_resolve(struct lgdiff *d)
 	/* Each pass may include more anonymous data: go until none does. */
 	while (more) {
 		more = false;
-		for (i = 1; i < e->nsecs; i++) {
-			struct lgsec *sec = &e->secs[i];
+		for (i = 1; i < e->nsecs + d->nextra; i++) {
+			struct lgsec *sec = i < e->nsecs ? &e->secs[i] : d->extra[i - e->nsecs];
 
 			if (!sec->include || sec->outrelas)
 				continue;

@@ -44,6 +44,7 @@ struct lgsec {
 	enum lg_status status;
 	bool include;
 	bool special;			/* carried entry by entry, special.c */
+	bool loadtime;			/* the module loader reads it at load */
 	bool needs_secsym;		/* a reloc record points into it */
 	size_t outidx;
 	const char *outsym;		/* its lg_<P>_sec_<n>, if it needs one */
@@ -63,7 +64,9 @@ struct lgsym {
 	bool include;
 	bool has_fentry;
 	bool external;			/* left to the module loader */
+	bool copied;			/* notrace: carried, its callers redirected */
 	const char *outname;		/* name in OUT.o, NULL: its own */
+	struct lgsec *outsec;		/* its own copy of a shared section */
 	size_t outidx;
 };
 
@@ -105,10 +108,11 @@ void lg_elf_close(struct lgelf *e);
 struct lgsec *lg_find_sec(struct lgelf *e, const char *name);
 struct lgsym *lg_find_sym(struct lgelf *e, const char *name);
 struct lgsym *lg_sym_at(struct lgsec *sec, GElf_Addr off);
-long lg_rela_bias(struct lgelf *e, unsigned int type);
+long lg_rela_bias(struct lgsec *sec, struct lgrela *r);
 bool lg_is_strings(struct lgsec *sec);
 bool lg_is_text(struct lgsec *sec);
 bool lg_is_ignored(struct lgsec *sec);
+bool lg_is_dyndbg(struct lgsec *sec);
 bool lg_is_arm64(struct lgelf *e);
 
 /* correlate.c */
@@ -117,7 +121,12 @@ const char *lg_base_name(const char *name, size_t *len);
 
 /* compare.c */
 void lg_compare(struct lgdiff *d);
-bool lg_rela_equal(struct lgdiff *d, struct lgrela *a, struct lgrela *b);
+bool lg_rela_equal(struct lgdiff *d, struct lgsec *pa, struct lgrela *a,
+		   struct lgsec *ob, struct lgrela *b);
+
+/* lines.c */
+bool lg_lines_only(struct lgsec *p, GElf_Addr po, struct lgsec *o, GElf_Addr oo,
+		   GElf_Xword size);
 
 /* include.c */
 void lg_include(struct lgdiff *d);
@@ -128,6 +137,7 @@ int lg_add_record(struct lgdiff *d, struct lgsec *sec, GElf_Addr offset,
 
 /* special.c */
 int lg_special(struct lgdiff *d);
+bool lg_is_special(struct lgsec *sec);
 
 /* arm64.c */
 int lg_arm64_veneer(struct lgdiff *d, struct lgsec *sec, struct lgrela *r,

@@ -92,8 +92,10 @@ static size_t build_symbols(struct lgdiff *d, struct out *o)
 				continue;
 			if (s->include && s->type != STT_SECTION)
 				s->outidx = add_sym(o, s->outname ? s->outname : s->name,
-						    bind, s->type, s->sec->outidx,
-						    s->sym.st_value, s->sym.st_size);
+						    bind, s->type,
+						    s->outsec ? s->outsec->outidx : s->sec->outidx,
+						    s->outsec ? 0 : s->sym.st_value,
+						    s->sym.st_size);
 			else if (s->external && pass == 1)
 				s->outidx = add_sym(o, s->name, STB_GLOBAL, STT_NOTYPE,
 						    SHN_UNDEF, 0, 0);

@@ -20,30 +20,33 @@
 /*
  * @size: bytes per entry, 0 = infer it from the spacing of the relocations
  *        (x86's struct alt_instr grew between 6.1 and 6.12)
- * @key:  offset of a key field (jump label, static call) in the entry, or
- *        -1: the module loader uses keys at load time, before livegraft
- *        could write an unexported one
+ * @key:  offset of a key field (jump label, static call) in the entry, or -1
+ * @load: the module loader applies the section when it loads the patch
+ *        module, before livegraft.ko writes the reloc records: every
+ *        reference in it must resolve without one
  */
 struct special {
 	const char *name;
 	size_t size;
 	int key;
+	bool load;
 };
 
 static const struct special specials[] = {
-	{ "__ex_table", 12, -1 },
-	{ "__bug_table", 12, -1 },
-	{ ".altinstructions", 0, -1 },
-	{ "__jump_table", 16, 8 },
-	{ ".static_call_sites", 8, 4 },
-	{ ".retpoline_sites", 4, -1 },
-	{ ".return_sites", 4, -1 },
-	{ ".call_sites", 4, -1 },
-	{ ".ibt_endbr_seal", 4, -1 },
-	{ ".orc_unwind_ip", 4, -1 },
-	{ ".parainstructions", 16, -1 },
-	{ "__patchable_function_entries", 8, -1 },
-	{ "__mcount_loc", 8, -1 },
+	{ "__ex_table", 12, -1, false },
+	{ "__bug_table", 12, -1, false },
+	{ ".altinstructions", 0, -1, true },
+	{ "__jump_table", 16, 8, true },
+	{ ".static_call_sites", 8, 4, true },
+	{ ".retpoline_sites", 4, -1, true },
+	{ ".return_sites", 4, -1, true },
+	{ ".call_sites", 4, -1, true },
+	{ ".ibt_endbr_seal", 4, -1, true },
+	{ ".orc_unwind_ip", 4, -1, true },
+	{ ".parainstructions", 16, -1, true },
+	{ ".smp_locks", 4, -1, true },
+	{ "__patchable_function_entries", 8, -1, true },
+	{ "__mcount_loc", 8, -1, true },
 	{ NULL }
 };
 
@@ -72,6 +75,13 @@ static bool is_companion(const char *name)
 	return false;
 }
 
+/* Does a section only describe code (ftrace sites, ORC, alternatives...)? */
+bool lg_is_special(struct lgsec *sec)
+{
+	return find_special(sec->name) || is_companion(sec->name) ||
+	       !strcmp(sec->name, "__bug_table");
+}
+
 /* The section and offset a relocation in data points at (no bias). */
 static struct lgsec *target_sec(struct lgrela *r)
 {
@@ -94,6 +104,21 @@ static size_t entry_size(struct lgdiff *d, struct lgsec *sec,
 	return size;
 }
 
+/*
+ * x86's replacement instructions are carried whole: apply_alternatives()
+ * copies them at load time, so they must need no reloc record either.
+ */
+static void replacement(struct lgsec *sec, struct lgrela *r)
+{
+	struct lgsec *t = target_sec(r);
+
+	if (!strcmp(sec->name, ".altinstructions") && t &&
+	    !strcmp(t->name, ".altinstr_replacement")) {
+		t->include = true;
+		t->loadtime = true;
+	}
+}
+
 /* An exported key or one OUT.o defines is resolved by the module loader. */
 static bool key_ok(struct lgdiff *d, struct lgrela *r, const char *sec)
 {
@@ -101,7 +126,8 @@ static bool key_ok(struct lgdiff *d, struct lgrela *r, const char *sec)
 
 	if (t->type == STT_SECTION && t->sec)
 		t = lg_sym_at(t->sec, r->addend);
-	if (t && (t->include || (t->bind != STB_LOCAL && lg_symvers_has(t->name))))
+	if (t && (t->include || (t->bind != STB_LOCAL && lg_symvers_has(t->name)) ||
+		  (t->sec && lg_is_dyndbg(t->sec))))
 		return true;
 	lg_refuse(d, KEY, sec, t ? t->name : "(anonymous)", sec);
 	return false;
@@ -140,10 +166,7 @@ static void keep_entries(struct lgdiff *d, struct lgsec *sec, const struct speci
 			if (sp->key >= 0 && sec->relas[k].offset == start + sp->key &&
 			    !key_ok(d, &sec->relas[k], sec->name))
 				continue;
-			if (!strcmp(sec->name, ".altinstructions") &&
-			    target_sec(&sec->relas[k]) &&
-			    !strcmp(target_sec(&sec->relas[k])->name, ".altinstr_replacement"))
-				target_sec(&sec->relas[k])->include = true;
+			replacement(sec, &sec->relas[k]);
 			relas[nr] = sec->relas[k];
 			relas[nr++].offset -= start - out;
 		}
@@ -154,6 +177,7 @@ static void keep_entries(struct lgdiff *d, struct lgsec *sec, const struct speci
 	sec->relas = relas;
 	sec->nrelas = nr;
 	sec->special = true;
+	sec->loadtime = sp->load;
 	sec->include = out > 0;
 }
 
