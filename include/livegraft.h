@@ -138,9 +138,9 @@ struct lg_patch {
  * Return: 0, or -EINVAL (a malformed patch, an ambiguous name, a function
  * ftrace cannot trace, a relocation that cannot be applied), -ENOENT (a
  * name not found), -EEXIST (a function listed twice, a patch of that name
- * already present), -EBUSY (another
- * patch in transition, a function another ftrace user redirects,
- * ftrace_enabled=0), -ENOMEM, or the error of a pre_patch callback.
+ * already present), -EBUSY (another patch in transition, a function
+ * another ftrace user redirects, ftrace_enabled=0), -ENOMEM, or the error
+ * of a pre_patch callback.
  */
 int lg_enable_patch(struct lg_patch *patch);
 

@@ -475,17 +475,17 @@ test_replace() {
 	finish_clean $V1
 }
 
-# A patch with relocations in vmlinux and a loaded module. Its 22 steps:
+# A patch with relocations in vmlinux and a loaded module. Its 19 steps:
 # the record of the patch coming; try_module_get(); the patch, 2 objects
 # and 1 function; the probe and filter of its function; the writes of the
-# 2 objects' relocations; sysfs (8); the universe table and its first
+# 2 objects' relocations; sysfs (4); the universe table and its first
 # chunk; the function's ftrace_ops, filter and registration.
 test_reloc_enable() {
 	start
 	load_mod $RT
 	fresh=$(counts)
 	walk "enable with relocations" insmod_rp rp_refused rp_applied \
-		remove_rp 22
+		remove_rp 19
 	same_counts "$fresh"
 }
 

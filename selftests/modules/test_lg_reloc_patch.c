@@ -13,14 +13,13 @@
  * kallsyms_lookup_name into a word that the parameter vmlinux_addr shows.
  *
  * mode=ok (default), or a refusal: missing (a symbol that does not exist),
- * outside (a location outside this module), range (a value out of range of
+ * outside (a location outside this module's core memory), range (a value out of range of
  * its type), badtype (an unknown type).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/elf.h>
-#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <livegraft.h>
@@ -229,8 +228,15 @@ static struct lg_reloc relocs_range[] = {
 #define R_ABS64	R_AARCH64_ABS64
 #endif /* CONFIG_ARM64 */
 
-static struct lg_reloc relocs_outside[] = {
-	{ .loc = (void *)&jiffies, .objname = TARGET, .name = VALS,
+/*
+ * Init data is freed after init: outside the module's core memory, like
+ * any other module's or vmlinux's memory, but harmless to write should
+ * the check fail (the mutation reloc-location-unchecked).
+ */
+static u64 init_word __initdata;
+
+static struct lg_reloc relocs_outside[] __refdata = {
+	{ .loc = &init_word, .objname = TARGET, .name = VALS,
 	  .type = R_ABS64 },
 	{ }
 };
