@@ -26,7 +26,7 @@ build lgb_version version-string.patch
 if grep -q 'struct lg_reloc {' "$here/../../include/livegraft.h"; then
 	build lgb_cmdline cmdline-string.patch
 	build lgb_newfn new-function.patch
-	build lgb_dupname duplicate-name.patch
+	build lgb_dupname "$kver-duplicate-name.patch"
 else
 	echo "build-fixes.sh: no struct lg_reloc in include/livegraft.h: cmdline-string, new-function and duplicate-name not built"
 fi
