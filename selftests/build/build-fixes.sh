@@ -29,12 +29,14 @@ if ! grep -q '^CONFIG_KALLSYMS_ALL=y' "$config"; then
 	# Debian's arm64 6.1: kallsyms has no variables, which the other
 	# fixes use; the refusal must name the reason.
 	rc=0
-	build lgb_cmdline cmdline-string.patch >"$out/refusal" 2>&1 || rc=$?
-	if [ $rc != 2 ] || ! grep -q "refused: symbol 'saved_command_line' .*no CONFIG_KALLSYMS_ALL" "$out/refusal"; then
-		cat "$out/refusal"
+	refusal=$(mktemp)
+	build lgb_cmdline cmdline-string.patch >"$refusal" 2>&1 || rc=$?
+	if [ $rc != 2 ] || ! grep -q "refused: symbol 'saved_command_line' .*no CONFIG_KALLSYMS_ALL" "$refusal"; then
+		cat "$refusal"
 		echo "build-fixes.sh: cmdline-string was not refused for want of CONFIG_KALLSYMS_ALL"
 		exit 1
 	fi
+	rm -f "$refusal"
 	echo "build-fixes.sh: $release has no CONFIG_KALLSYMS_ALL: cmdline-string refused as it must be; new-function, duplicate-name not built"
 elif grep -q 'struct lg_reloc {' "$here/../../include/livegraft.h"; then
 	build lgb_cmdline cmdline-string.patch
