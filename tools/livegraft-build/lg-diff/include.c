@@ -20,6 +20,7 @@
 #define NOTRACE "function '%s' changed, has no ftrace entry (notrace?) and %s"
 #define LOADTIME "%s+%#lx refers to unexported '%s', but the loader reads %s before livegraft"
 #define TAKEN_CALLER "its caller '%s' has none either and its address is taken"
+#define RECTYPE "%s+%#lx refers to '%s' with relocation type %u, which livegraft cannot write"
 #define ANON "%s+%#lx refers to %s+%#lx: anonymous data the kernel's symbol table does not name"
 
 static bool is_cold(struct lgsym *s)
@@ -225,10 +226,38 @@ void lg_include(struct lgdiff *d)
 		lg_refuse(d, "no functional change: no function changed");
 }
 
+/* The relocation types livegraft.ko writes (struct lg_reloc). */
+static bool record_type(struct lgdiff *d, unsigned int type)
+{
+	static const unsigned int x86[] = {
+		R_X86_64_64, R_X86_64_PC32, R_X86_64_PLT32, R_X86_64_32S,
+		R_X86_64_PC64, 0,
+	};
+	static const unsigned int arm64[] = {
+		R_AARCH64_ABS64, R_AARCH64_PREL32, R_AARCH64_PREL64,
+		R_AARCH64_ADR_PREL_PG_HI21, R_AARCH64_ADD_ABS_LO12_NC,
+		R_AARCH64_LDST8_ABS_LO12_NC, R_AARCH64_LDST16_ABS_LO12_NC,
+		R_AARCH64_LDST32_ABS_LO12_NC, R_AARCH64_LDST64_ABS_LO12_NC,
+		R_AARCH64_LDST128_ABS_LO12_NC, R_AARCH64_CALL26,
+		R_AARCH64_JUMP26, 0,
+	};
+	const unsigned int *t = lg_is_arm64(&d->patched) ? arm64 : x86;
+
+	for (; *t; t++)
+		if (*t == type)
+			return true;
+	return false;
+}
+
 int lg_add_record(struct lgdiff *d, struct lgsec *sec, GElf_Addr offset,
 		  unsigned int type, struct lgsym *target, long addend)
 {
 	struct lgrecord *r;
+
+	if (!record_type(d, type)) {
+		lg_refuse(d, RECTYPE, sec->name, (unsigned long)offset, target->name, type);
+		return -1;
+	}
 
 	r = realloc(d->records, (d->nrecords + 1) * sizeof(*r));
 	if (!r)

@@ -5,7 +5,8 @@
  * Kernel code passes __LINE__ as an argument (__ext4_journal_start(),
  * __might_sleep(), ...): a fix elsewhere in the file that adds or removes
  * lines changes those immediates and nothing else. A function whose only
- * differences are "mov $imm, %reg" (x86) or "movz wN, #imm" (arm64)
+ * differences are "mov $imm, %reg" or stack arguments (x86) or "movz wN,
+ * #imm" (arm64)
  * immediates that all moved by the same non-zero amount, each a plausible
  * line number, did not change. A real constant change that happens to
  * look like this is refused as "no functional change", never dropped
@@ -37,26 +38,52 @@ static bool same_delta(struct delta *d, long a, long b)
 	return b - a == d->value;
 }
 
-/* x86: "mov $imm32, %r32" is 0xb8+r imm32 (a REX prefix does not matter). */
+/*
+ * x86: the length of the opcode bytes before an imm32 that carries a line
+ * number, if an instruction of that kind starts at @p, and the size of
+ * that immediate in @imm: "mov $imm32, %r32" (0xb8+r), "push $imm32" or
+ * "push $imm8" (0x68, 0x6a: a 7th argument), "movl $imm32, d8(%rsp)" and
+ * "movl $imm32, (%rsp)" (stack arguments).
+ */
+static size_t x86_imm_at(const unsigned char *p, size_t left, size_t *imm)
+{
+	*imm = 4;
+	if (left >= 2 && p[0] == 0x6a) {	/* push $imm8 */
+		*imm = 1;
+		return 1;
+	}
+	if (left >= 5 && ((p[0] & 0xf8) == 0xb8 || p[0] == 0x68))
+		return 1;
+	if (left >= 8 && p[0] == 0xc7 && p[1] == 0x44 && p[2] == 0x24)
+		return 4;
+	if (left >= 7 && p[0] == 0xc7 && p[1] == 0x04 && p[2] == 0x24)
+		return 3;
+	return 0;
+}
+
 static bool x86_lines(const unsigned char *p, const unsigned char *o, size_t size)
 {
 	struct delta d = { 0 };
-	size_t k = 0, s;
+	size_t k = 0, s, n = 0, imm = 4;
 
 	while (k < size) {
 		if (p[k] == o[k]) {
 			k++;
 			continue;
 		}
-		for (s = k >= 4 ? k - 4 : 0; s < k + 1 && s < size; s++)
-			if (p[s] == o[s] && (p[s] & 0xf8) == 0xb8 && s + 5 <= size &&
-			    k < s + 5 && k > s)
+		/* The immediate that holds byte k, its opcode bytes unchanged. */
+		for (s = k >= 7 ? k - 7 : 0; s < k; s++) {
+			n = x86_imm_at(p + s, size - s, &imm);
+			if (n && k >= s + n && k < s + n + imm &&
+			    !memcmp(p + s, o + s, n))
 				break;
-		if (s == k + 1 || s >= size)
+		}
+		if (s == k)
 			return false;
-		if (!same_delta(&d, get32(o + s + 1), get32(p + s + 1)))
+		if (imm == 1 ? !same_delta(&d, o[s + 1], p[s + 1]) :
+		    !same_delta(&d, get32(o + s + n), get32(p + s + n)))
 			return false;
-		k = s + 5;
+		k = s + n + imm;
 	}
 	return d.set;
 }

@@ -105,18 +105,56 @@ static size_t entry_size(struct lgdiff *d, struct lgsec *sec,
 }
 
 /*
- * x86's replacement instructions are carried whole: apply_alternatives()
- * copies them at load time, so they must need no reloc record either.
+ * replacements() - cut the replacement instructions of the kept
+ * .altinstructions entries out of .altinstr_replacement. An entry's
+ * second field points at them, its last byte is their length (struct
+ * alt_instr on x86 6.1 and 6.12, arm64). apply_alternatives() copies them
+ * at load time: they must need no reloc record either.
  */
-static void replacement(struct lgsec *sec, struct lgrela *r)
+static void replacements(struct lgdiff *d, struct lgsec *alt, size_t size)
 {
-	struct lgsec *t = target_sec(r);
+	struct lgsec *rs = lg_find_sec(&d->patched, ".altinstr_replacement");
+	unsigned char *buf;
+	struct lgrela *relas;
+	size_t i, j, out = 0, nr = 0;
 
-	if (!strcmp(sec->name, ".altinstructions") && t &&
-	    !strcmp(t->name, ".altinstr_replacement")) {
-		t->include = true;
-		t->loadtime = true;
+	if (!rs || !alt->include)
+		return;
+	buf = calloc(rs->sh.sh_size + 1, 1);
+	relas = calloc(rs->nrelas + 1, sizeof(*relas));
+	if (!buf || !relas)
+		err(1, "calloc");
+	for (i = 0; i < alt->nrelas; i++) {
+		struct lgrela *r = &alt->relas[i];
+		GElf_Addr start = r->offset - r->offset % size;
+		size_t len = alt->buf[start + size - 1];
+
+		if (r->offset != start + 4 || target_sec(r) != rs)
+			continue;
+		if (r->addend < 0 || r->addend + len > rs->sh.sh_size) {
+			lg_refuse(d, ".altinstructions+%#lx: replacement out of its section",
+				  (unsigned long)start);
+			return;
+		}
+		memcpy(buf + out, rs->buf + r->addend, len);
+		for (j = 0; j < rs->nrelas; j++) {
+			struct lgrela *q = &rs->relas[j];
+
+			if (q->offset < (GElf_Addr)r->addend || q->offset >= r->addend + len)
+				continue;
+			relas[nr] = *q;
+			relas[nr++].offset = q->offset - r->addend + out;
+		}
+		r->addend = out;
+		out += len;
 	}
+	rs->buf = buf;
+	rs->sh.sh_size = out;
+	rs->relas = relas;
+	rs->nrelas = nr;
+	rs->special = true;
+	rs->loadtime = true;
+	rs->include = out > 0;
 }
 
 /* An exported key or one OUT.o defines is resolved by the module loader. */
@@ -166,7 +204,6 @@ static void keep_entries(struct lgdiff *d, struct lgsec *sec, const struct speci
 			if (sp->key >= 0 && sec->relas[k].offset == start + sp->key &&
 			    !key_ok(d, &sec->relas[k], sec->name))
 				continue;
-			replacement(sec, &sec->relas[k]);
 			relas[nr] = sec->relas[k];
 			relas[nr++].offset -= start - out;
 		}
@@ -179,6 +216,8 @@ static void keep_entries(struct lgdiff *d, struct lgsec *sec, const struct speci
 	sec->special = true;
 	sec->loadtime = sp->load;
 	sec->include = out > 0;
+	if (!strcmp(sec->name, ".altinstructions"))
+		replacements(d, sec, size);
 }
 
 /* .orc_unwind holds the entries .orc_unwind_ip indexes, 6 bytes each. */

@@ -95,7 +95,7 @@ status()
 
 refused()
 {
-	status 2 && grep -q "^refuse	.*$1" "$man"
+	status 2 && grep -qE "^refuse	.*$1" "$man"
 }
 
 defines()
@@ -283,7 +283,7 @@ t_notrace_static()
 t_notrace_static_taken()
 {
 	check "refused: its address is taken" \
-		refused "'helper' changed, has no ftrace entry (notrace?) and its address is taken"
+		refused "'helper' changed, has no ftrace entry \\(notrace\\?\\) and its address is taken"
 }
 
 t_exportset()
@@ -316,6 +316,7 @@ t_lines()
 	check "uses_line did not" lacks "changed	uses_line"
 	check "its line numbers moved" has "# uses_line: only line numbers changed"
 	check "names_line did not change" lacks "names_line"
+	check "stacks_line did not change" has "# stacks_line: only line numbers changed"
 	check "though its string did" \
 		eval "! cmp -s <(strings -a '$dir/orig.o' | grep 'checked at') \
 			<(strings -a '$dir/patched.o' | grep 'checked at')"
@@ -337,6 +338,12 @@ t_dyndbg()
 	check "and not second's" \
 		eval "[ \"\$(readelf -SW '$out' | grep -c ' __dyndbg ')\" = 2 ]"
 	check "no reloc to a descriptor" lacks "^reloc.*__UNIQUE_ID"
+}
+
+t_reltype()
+{
+	check "refused: a relocation type livegraft cannot write" \
+		refused "refers to 'unexported_var' with relocation type (10|274), which livegraft"
 }
 
 t_extable()
@@ -378,8 +385,12 @@ t_alt()
 	check "exit 0" status 0
 	check "fast changed" has changed fast lg_t_fast
 	check "one .altinstructions entry" section_size .altinstructions 00000c
-	check "the replacement instructions go with it" \
-		eval "readelf -SW '$out' | grep -q '\.altinstr_replacement'"
+	local len=000005
+	[ "$arch" = x86_64 ] || len=000004
+	check "its replacement instructions go with it, not slow()'s" \
+		section_size .altinstr_replacement $len
+	check "with their relocation" \
+		eval "readelf -rW '$out' | grep -A2 \"'.rela.altinstr_replacement'\" | grep -q lg_print"
 }
 
 t_alt_alt_unexported()
@@ -392,7 +403,7 @@ cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(string inline newfunc newdata staticlocal data
 	nochange isra isra/PATCHED_CLONE exports init notrace extable jumplabel
 	jumplabel:KEY_UNEXPORTED orc alt alt:ALT_UNEXPORTED notrace_static
-	notrace_static:TAKEN exportset exportset/VERSION once lines dyndbg)
+	notrace_static:TAKEN exportset exportset/VERSION once lines dyndbg reltype)
 
 for a in x86_64 arm64 arm64-callops; do
 	if [ $a != x86_64 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then

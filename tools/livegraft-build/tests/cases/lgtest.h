@@ -10,6 +10,8 @@
 int lg_print(const char *fmt, ...);
 int unexported_func(int x);
 extern int unexported_var;
+int lg_journal(int handle, unsigned int line);
+int lg_many(int a, int b, int c, int d, int e, int f, int g, int h, unsigned int line);
 
 struct lg_key {
 	int enabled;

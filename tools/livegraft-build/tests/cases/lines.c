@@ -7,8 +7,6 @@
  */
 #include "lgtest.h"
 
-int lg_journal(int handle, unsigned int line);
-
 int fixed(int v)
 {
 #ifdef PATCHED
@@ -18,12 +16,21 @@ int fixed(int v)
 #endif
 }
 
+/* Far enough down that the lines take an imm32, as in most kernel files. */
 #ifdef PATCHED
-#line 200
+#line 602
+#else
+#line 600
 #endif
 int uses_line(int h)
 {
 	return lg_journal(h, __LINE__) + lg_journal(h + 1, __LINE__);
+}
+
+/* The line goes on the stack (xfs_iunlink_remove's tracepoint). */
+int stacks_line(int h)
+{
+	return lg_many(h, h, h, h, h, h, h, h, __LINE__);
 }
 
 #define LG_STR2(x) #x
