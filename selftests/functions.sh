@@ -232,6 +232,13 @@ check_value() {
 	assert_eq "$1" "$2" "$(cat "$1")"
 }
 
+# kallsyms_has_data - kallsyms lists data: without CONFIG_KALLSYMS_ALL
+# (Debian's arm64 6.1) it has no variables of vmlinux, nor of a module
+# once the module is live (its init drops them with the full symtab)
+kallsyms_has_data() {
+	grep -q ' [Dd] init_task$' /proc/kallsyms
+}
+
 # cleanup() - leave the system as a scenario found it: disable every patch,
 # then unload what the scenario loaded, newest first.
 cleanup() {

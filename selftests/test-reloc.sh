@@ -42,6 +42,17 @@ test_enable() {
 	load_livegraft
 	load_mod $TARGET
 	target_says unpatched
+	if ! kallsyms_has_data; then
+		# The live target's variables are gone from kallsyms: the
+		# patch is refused, and the next scenario proves the types.
+		start_test "$LG_TEST"
+		load_failing_mod $LP
+		target_says unpatched
+		check_result "% insmod $LP
+livegraft: '$LP': symbol 'test_lg_reloc_vals' not found in $TARGET
+insmod: ERROR: could not insert module $LG_MODDIR/$LP.ko: No such file or directory"
+		return
+	fi
 	load_patch $LP
 	target_says "$RELOCATED"
 	check_vmlinux_addr
