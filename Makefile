@@ -13,6 +13,8 @@
 #                              kernel's livepatch, in one boot
 #   make vm-run EXTRA=dir CMD='cmd'   run cmd in a guest, dir at /extra
 #   make extmod M=dir          build your own patch module against livegraft
+#   make build-patch FIX=a.patch [NAME=x]   a patch module from a source
+#                              fix (tools/livegraft-build, building-a-patch.md)
 #   make soak                  the soak test at full length (200 cycles,
 #                              10^6 chains) on every target
 #   make mutate                break each safety mechanism in turn: the
@@ -71,7 +73,7 @@ KBUILD_ARGS = -C $(KDIR) M=$(BUILD_ABS) LG_ROOT=$(BUILD_ABS) \
 # several targets can be built side by side.
 KBUILD_SRC := Kbuild include core arch samples selftests/modules
 
-.PHONY: all modules deps check check-debug soak demo bench vm-run extmod lint mutate clean
+.PHONY: all modules deps check check-debug soak demo bench vm-run extmod build-patch lint mutate clean
 
 all: modules
 
@@ -145,6 +147,13 @@ EXTMOD_ARGS = -C $(KDIR) ARCH=$(ARCH) \
 extmod: modules
 	@test -n "$(M)" || { echo "usage: make extmod M=<dir of your patch module>"; exit 2; }
 	$(MAKE) $(EXTMOD_ARGS) M=$(abspath $(M)) modules
+
+# livegraft-NAME.ko from a kernel source fix, for ARCH and KVER, into OUT
+# (default: here); the driver runs make extmod itself.
+build-patch:
+	@test -n "$(FIX)" || { echo "usage: make build-patch FIX='a.patch [b.patch]' [NAME=name] [ARCH=] [KVER=]"; exit 2; }
+	tools/livegraft-build/livegraft-build --arch $(ARCH) --kver $(KVER) \
+		$(if $(NAME),--name $(NAME)) $(if $(OUT),--out $(OUT)) $(abspath $(FIX))
 
 lint: $(LG_CACHE)/src/linux-source-$(KVER)/version
 	scripts/lint.sh $(LG_CACHE)/src/linux-source-$(KVER)

@@ -107,6 +107,7 @@ if [ -n "$debug" ]; then
 else
 	step "lint" make -s lint KVER="$kver"
 	step "lg-diff unit tests (host)" make -s -C tools/livegraft-build check
+	step "livegraft-build's refusals (host)" selftests/build/test-driver.sh
 	step "harness catches a kernel panic" \
 		harness_catches "$1" "the kernel reported an error" 300 'echo c >/proc/sysrq-trigger'
 	step "harness catches a hung guest" \
@@ -141,6 +142,11 @@ for kver in $kvers; do
 		step "build $tag" make -s ARCH="$arch" KVER="$kver" || continue
 		step "user patch module $tag: make extmod, make vm-run" \
 			user_patch_module "$arch"
+		# The fixes of selftests/build made into patch modules for
+		# test-build.sh in the guest (a target's first build prepares
+		# its source tree: minutes).
+		step "livegraft-build: the fixes of selftests/build for $tag" \
+			selftests/build/build-fixes.sh "$arch" "$kver" "$build/lgbuild"
 		scripts/vm-run.sh --arch "$arch" --kver "$kver" --build "$build" --kselftest
 		if [ -f "$build/results" ]; then
 			read -r p f s <"$build/results"

@@ -37,7 +37,7 @@ checkpatch "" "${csrc[@]}"
 mapfile -t csrc < <(files 'tools/*.c' 'tools/*.h')
 checkpatch ",CAMELCASE,PREFER_DEFINED_ATTRIBUTE_MACRO" "${csrc[@]}"
 
-mapfile -t shsrc < <(files '*.sh' .ci/run)
+mapfile -t shsrc < <(files '*.sh' .ci/run tools/livegraft-build/livegraft-build)
 if [ ${#shsrc[@]} -gt 0 ]; then
 	echo "[lint] shellcheck on ${#shsrc[@]} shell scripts"
 	# Warnings and errors; the style notes (quote every expansion, ...)

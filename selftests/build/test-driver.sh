@@ -1,0 +1,124 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test-driver.sh - host-side checks of livegraft-build's refusals: each
+# must refuse (exit status 2) with its reason named, before any kernel
+# build starts. They use made-up targets in a temporary $LG_CACHE (a
+# version or a compiler other than the installed ones) and the fixes of
+# this directory, so they take a second and need no prepared tree.
+#
+# With LGB_WARM=1 and a prepared x86_64 6.1 tree in $LGB_CACHE it also
+# checks a build's traces: the pristine source stays untouched and the
+# patched copy is restored afterwards (the stand-in differ is used when
+# lg-diff is not built).
+#
+# usage: selftests/build/test-driver.sh      (make check runs it)
+
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+lgb=$top/tools/livegraft-build/livegraft-build
+real_cache=${LG_CACHE:-/var/cache/livegraft}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+
+# expect_refusal(name, pattern, livegraft-build args...) - exit status 2
+# and a "refused:" line matching pattern.
+expect_refusal()
+{
+	local name=$1 pattern=$2 rc=0
+
+	shift 2
+	timeout 120 "$lgb" "$@" >"$tmp/out" 2>&1 || rc=$?
+	if [ "$rc" = 2 ] && grep -q "refused: .*$pattern" "$tmp/out"; then
+		echo "ok      $name"
+	else
+		echo "not ok  $name (exit $rc, wanted 2 and /$pattern/):"
+		sed 's/^/        /' "$tmp/out"
+		fails=$((fails + 1))
+	fi
+}
+
+# fake_target(dir, version, cc text) - a target like scripts/deps.sh's with
+# the real 6.1 x86_64 config but the version and compiler given.
+fake_target()
+{
+	local t=$1/6.1-amd64 release
+
+	release=$(cat "$real_cache/6.1-amd64/release")
+	mkdir -p "$t/root/boot"
+	echo "$release" >"$t/release"
+	echo "$2" >"$t/version"
+	sed "s/^CONFIG_CC_VERSION_TEXT=.*/CONFIG_CC_VERSION_TEXT=\"$3\"/" \
+		"$real_cache/6.1-amd64/root/boot/config-$release" >"$t/root/boot/config-$release"
+}
+
+[ -f "$real_cache/6.1-amd64/release" ] || {
+	echo "SKIP: no x86_64 6.1 target in $real_cache (make deps)"
+	exit 4
+}
+src_ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+cc_text=$(gcc-12 --version | head -n 1)
+cc_ver=${cc_text##* }
+
+fake_target "$tmp/badver" "6.1.0-0lgtest" "$cc_text"
+LG_CACHE=$tmp/badver LGB_CACHE=$tmp/lgb expect_refusal \
+	"a source package of another version is refused, both named" \
+	"version mismatch: linux-source-6.1 is $src_ver but the target kernel .* is 6.1.0-0lgtest" \
+	--arch x86_64 --kver 6.1 "$here/version-string.patch"
+
+fake_target "$tmp/badcc" "$src_ver" "gcc-12 (Debian 12.9.0-1) 12.9.0"
+LG_CACHE=$tmp/badcc LGB_CACHE=$tmp/lgb expect_refusal \
+	"another GCC version is refused, both named" \
+	"compiler mismatch: the kernel was built with 'gcc-12 (Debian 12.9.0-1) 12.9.0' (GCC 12.9.0), gcc-12 here is '$cc_text' (GCC $cc_ver)" \
+	--arch x86_64 --kver 6.1 "$here/version-string.patch"
+
+fake_target "$tmp/clang" "$src_ver" "Debian clang version 14.0.6"
+LG_CACHE=$tmp/clang LGB_CACHE=$tmp/lgb expect_refusal \
+	"a kernel built with another compiler than GCC is refused" \
+	"compiler mismatch: the kernel was built with 'Debian clang version 14.0.6'" \
+	--arch x86_64 --kver 6.1 "$here/version-string.patch"
+
+LGB_CACHE=$tmp/lgb expect_refusal "a header change is refused" \
+	"fs/proc/internal.h: a header change" \
+	--arch x86_64 --kver 6.1 "$here/refuse-header.patch"
+
+printf -- '--- a/fs/proc/Makefile\n+++ b/fs/proc/Makefile\n@@ -1 +1 @@\n-x\n+y\n' >"$tmp/make.patch"
+LGB_CACHE=$tmp/lgb expect_refusal "a Makefile change is refused" \
+	"fs/proc/Makefile: not a C file" --arch x86_64 --kver 6.1 "$tmp/make.patch"
+
+printf -- '--- a/arch/x86/lib/memcpy_64.S\n+++ b/arch/x86/lib/memcpy_64.S\n@@ -1 +1 @@\n-x\n+y\n' >"$tmp/asm.patch"
+LGB_CACHE=$tmp/lgb expect_refusal "an assembly change is refused" \
+	"arch/x86/lib/memcpy_64.S: assembly" --arch x86_64 --kver 6.1 "$tmp/asm.patch"
+
+printf -- '--- /dev/null\n+++ b/fs/proc/new.c\n@@ -0,0 +1 @@\n+int x;\n' >"$tmp/new.patch"
+LGB_CACHE=$tmp/lgb expect_refusal "a new file is refused" \
+	"fs/proc/new.c: a new file" --arch x86_64 --kver 6.1 "$tmp/new.patch"
+
+echo 'not a diff' >"$tmp/empty.patch"
+LGB_CACHE=$tmp/lgb expect_refusal "a file that is no diff is refused" \
+	"not a unified diff" --arch x86_64 --kver 6.1 "$tmp/empty.patch"
+
+# A real build on the prepared tree: the pristine source stays as it was.
+if [ -n "${LGB_WARM:-}" ]; then
+	cache=${LGB_CACHE:-$real_cache/lgbuild}
+	pristine=$(ls -d "$cache"/src/6.1-*/linux-source-6.1)
+	f=fs/proc/version.c
+	before=$(sha1sum <"$pristine/$f")
+	[ -x "$top/tools/livegraft-build/lg-diff/lg-diff" ] ||
+		export LG_DIFF=$here/standin-lg-diff.sh
+	if "$lgb" --arch x86_64 --kver 6.1 --out "$tmp" "$here/version-string.patch" >"$tmp/out" 2>&1 &&
+	   [ -f "$tmp/livegraft-version_string.ko" ] &&
+	   [ "$(sha1sum <"$pristine/$f")" = "$before" ] &&
+	   [ "$(stat -c %i "$pristine/$f")" = "$(stat -c %i "$cache/6.1-amd64/src-fixed/$f")" ]; then
+		echo "ok      a build leaves the pristine source and its patched copy as they were"
+	else
+		echo "not ok  a build leaves the pristine source and its patched copy as they were:"
+		sed 's/^/        /' "$tmp/out"
+		fails=$((fails + 1))
+	fi
+fi
+
+[ "$fails" = 0 ]
