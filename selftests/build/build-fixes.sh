@@ -4,8 +4,6 @@
 # build-fixes.sh - build the patch modules of selftests/test-build.sh with
 # livegraft-build, for one target, into DIR (make check uses
 # build/<arch>-<kver>/lgbuild, which vm-run.sh brings into the guest).
-# The fixes that need load-time relocations (an unexported symbol) are
-# built only when livegraft has struct lg_reloc.
 #
 # usage: build-fixes.sh ARCH KVER DIR
 
@@ -38,10 +36,8 @@ if ! grep -q '^CONFIG_KALLSYMS_ALL=y' "$config"; then
 	fi
 	rm -f "$refusal"
 	echo "build-fixes.sh: $release has no CONFIG_KALLSYMS_ALL: cmdline-string refused as it must be; new-function, duplicate-name not built"
-elif grep -q 'struct lg_reloc {' "$here/../../include/livegraft.h"; then
+else
 	build lgb_cmdline cmdline-string.patch
 	build lgb_newfn new-function.patch
 	build lgb_dupname "$kver-duplicate-name.patch"
-else
-	echo "build-fixes.sh: no struct lg_reloc in include/livegraft.h: cmdline-string, new-function and duplicate-name not built"
 fi
