@@ -107,7 +107,8 @@ if [ -n "$debug" ]; then
 else
 	step "lint" make -s lint KVER="$kver"
 	step "lg-diff unit tests (host)" make -s -C tools/livegraft-build check
-	step "livegraft-build's refusals (host)" selftests/build/test-driver.sh
+	step "livegraft-build's refusals; a build leaves the pristine source alone (host)" \
+		env LGB_WARM=1 selftests/build/test-driver.sh
 	step "harness catches a kernel panic" \
 		harness_catches "$1" "the kernel reported an error" 300 'echo c >/proc/sysrq-trigger'
 	step "harness catches a hung guest" \

@@ -7,12 +7,12 @@
 # version or a compiler other than the installed ones) and the fixes of
 # this directory, so they take a second and need no prepared tree.
 #
-# With LGB_WARM=1 and a prepared x86_64 6.1 tree in $LGB_CACHE it also
-# checks a build's traces: the pristine source stays untouched and the
-# patched copy is restored afterwards (the stand-in differ is used when
-# lg-diff is not built).
+# With LGB_WARM=1 it also builds a fix for x86_64 6.1 (preparing the
+# tree the first time, as build-fixes.sh would later) and checks the
+# build's traces: the pristine source stays untouched and the patched
+# copy is restored afterwards.
 #
-# usage: selftests/build/test-driver.sh      (make check runs it)
+# usage: [LGB_WARM=1] selftests/build/test-driver.sh   (make check sets it)
 
 set -uo pipefail
 
@@ -107,8 +107,6 @@ if [ -n "${LGB_WARM:-}" ]; then
 	pristine=$(ls -d "$cache"/src/6.1-*/linux-source-6.1)
 	f=fs/proc/version.c
 	before=$(sha1sum <"$pristine/$f")
-	[ -x "$top/tools/livegraft-build/lg-diff/lg-diff" ] ||
-		export LG_DIFF=$here/standin-lg-diff.sh
 	if "$lgb" --arch x86_64 --kver 6.1 --out "$tmp" "$here/version-string.patch" >"$tmp/out" 2>&1 &&
 	   [ -f "$tmp/livegraft-version_string.ko" ] &&
 	   [ "$(sha1sum <"$pristine/$f")" = "$before" ] &&
