@@ -104,6 +104,8 @@ LGB_CACHE=$tmp/lgb expect_refusal "a file that is no diff is refused" \
 # A real build on the prepared tree: the pristine source stays as it was.
 if [ -n "${LGB_WARM:-}" ]; then
 	cache=${LGB_CACHE:-$real_cache/lgbuild}
+	"$lgb" --arch x86_64 --kver 6.1 --prepare >"$tmp/out" 2>&1 ||
+		cat "$tmp/out"
 	pristine=$(ls -d "$cache"/src/6.1-*/linux-source-6.1)
 	f=fs/proc/version.c
 	before=$(sha1sum <"$pristine/$f")
