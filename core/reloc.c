@@ -112,6 +112,23 @@ static int compute(struct lg_live_object *obj, const struct lg_reloc *r,
 	return ret ? -EINVAL : 0;
 }
 
+/* Compute every entry of @obj in order; with @write, write each one too. */
+static int walk(struct lg_live_object *obj, bool write)
+{
+	const struct lg_reloc *r;
+	u64 val;
+	int ret;
+
+	for (r = obj->desc->relocs; !is_last_reloc(r); r++) {
+		ret = compute(obj, r, &val);
+		if (!ret && write)
+			ret = lg_arch_reloc_write(r, val);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /**
  * lg_relocs_check() - can every relocation of a loaded object be applied?
  * @obj: the object
@@ -120,19 +137,10 @@ static int compute(struct lg_live_object *obj, const struct lg_reloc *r,
  */
 int lg_relocs_check(struct lg_live_object *obj)
 {
-	const struct lg_reloc *r;
-	u64 val;
-	int ret;
-
 	lockdep_assert_held(&lg_mutex);
 	if (!obj->desc->relocs)
 		return 0;
-	for (r = obj->desc->relocs; !is_last_reloc(r); r++) {
-		ret = compute(obj, r, &val);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return walk(obj, false);
 }
 
 /**
@@ -145,26 +153,18 @@ int lg_relocs_check(struct lg_live_object *obj)
  */
 int lg_relocs_write(struct lg_live_object *obj)
 {
-	const struct lg_reloc *r;
-	u64 val;
 	int ret;
 
 	lockdep_assert_held(&lg_mutex);
 	if (!obj->desc->relocs)
 		return 0;
 	ret = lg_fault(-EFAULT);
-	if (ret)
-		goto out;
-
-	lg_arch_reloc_begin();
-	for (r = obj->desc->relocs; !is_last_reloc(r); r++) {
-		/* The same lookup as in the check: under lg_mutex, it holds. */
-		ret = compute(obj, r, &val) ?: lg_arch_reloc_write(r, val);
-		if (ret)
-			break;
+	if (!ret) {
+		/* The same lookups as in the check: under lg_mutex, they hold. */
+		lg_arch_reloc_begin();
+		ret = walk(obj, true);
+		lg_arch_reloc_end();
 	}
-	lg_arch_reloc_end();
-out:
 	if (ret)
 		pr_err("'%s': cannot write the relocations of object '%s' (%d)\n",
 		       obj->patch->name, lg_object_name(obj), ret);
