@@ -36,15 +36,10 @@ static void put32(unsigned char *p, unsigned int v)
 
 static struct lgsec *veneer_section(struct lgdiff *d)
 {
-	struct lgsym *sym;
-	struct lgsec **extra;
-
 	if (vsec)
 		return vsec;
 	vsec = calloc(1, sizeof(*vsec));
-	sym = calloc(1, sizeof(*sym));
-	extra = realloc(d->extra, (d->nextra + 1) * sizeof(*extra));
-	if (!vsec || !sym || !extra)
+	if (!vsec)
 		err(1, "calloc");
 	vsec->name = ".text.lg_veneers";
 	vsec->elf = &d->patched;
@@ -53,13 +48,7 @@ static struct lgsec *veneer_section(struct lgdiff *d)
 	vsec->sh.sh_addralign = 4;
 	vsec->include = true;
 	vsec->outrelas = calloc(1, sizeof(struct lgrela));
-	sym->name = vsec->name;
-	sym->type = STT_SECTION;
-	sym->bind = STB_LOCAL;
-	sym->sec = vsec;
-	vsec->secsym = sym;
-	d->extra = extra;
-	d->extra[d->nextra++] = vsec;
+	lg_add_extra(d, vsec);
 	return vsec;
 }
 

@@ -302,12 +302,10 @@ static bool readonly(struct lgsym *t)
 static void carve(struct lgdiff *d, struct lgsym *t)
 {
 	struct lgsec *from = t->sec, *c = calloc(1, sizeof(*c));
-	struct lgsym *ss = calloc(1, sizeof(*ss));
 	GElf_Addr start = t->sym.st_value, end = start + t->sym.st_size;
-	struct lgsec **extra = realloc(d->extra, (d->nextra + 1) * sizeof(*extra));
 	size_t i;
 
-	if (!c || !ss || !extra)
+	if (!c)
 		err(1, "calloc");
 	*c = *from;
 	c->sh.sh_size = t->sym.st_size;
@@ -328,14 +326,28 @@ static void carve(struct lgdiff *d, struct lgsym *t)
 	c->loadtime = true;
 	c->outrelas = NULL;
 	c->twin = NULL;
-	ss->name = c->name;
-	ss->type = STT_SECTION;
-	ss->bind = STB_LOCAL;
-	ss->sec = c;
-	c->secsym = ss;
 	t->outsec = c;
+	lg_add_extra(d, c);
+}
+
+/*
+ * lg_add_extra() - a section lg-diff makes itself (a carved-out object,
+ * arm64's veneers) joins OUT.o, with a section symbol of its own.
+ */
+void lg_add_extra(struct lgdiff *d, struct lgsec *sec)
+{
+	struct lgsym *sym = calloc(1, sizeof(*sym));
+	struct lgsec **extra = realloc(d->extra, (d->nextra + 1) * sizeof(*extra));
+
+	if (!sym || !extra)
+		err(1, "calloc");
+	sym->name = sec->name;
+	sym->type = STT_SECTION;
+	sym->bind = STB_LOCAL;
+	sym->sec = sec;
+	sec->secsym = sym;
 	d->extra = extra;
-	d->extra[d->nextra++] = c;
+	d->extra[d->nextra++] = sec;
 }
 
 static void keep(struct lgsec *sec, struct lgrela *r, struct lgsym *target,

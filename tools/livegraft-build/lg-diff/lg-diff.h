@@ -98,7 +98,7 @@ struct lgdiff {
 	size_t nchanged;
 	struct lgrecord *records;
 	size_t nrecords;
-	struct lgsec **extra;		/* sections lg-diff makes: veneers */
+	struct lgsec **extra;		/* sections lg-diff makes: veneers, carved objects */
 	size_t nextra;
 };
 
@@ -130,6 +130,7 @@ bool lg_lines_only(struct lgsec *p, GElf_Addr po, struct lgsec *o, GElf_Addr oo,
 
 /* include.c */
 void lg_include(struct lgdiff *d);
+void lg_add_extra(struct lgdiff *d, struct lgsec *sec);
 int lg_resolve(struct lgdiff *d);
 bool lg_sole_owner(struct lgsym *s);
 int lg_add_record(struct lgdiff *d, struct lgsec *sec, GElf_Addr offset,
