@@ -59,6 +59,10 @@ ifneq ($(filter %-debug,$(KVER)),)
 GET_TARGET := scripts/debug-kernel.sh $(ARCH) $(KVER:-debug=)
 else
 GET_TARGET := scripts/deps.sh $(ARCH) $(KVER)
+# The image's modules that guest tests load (selftests/target-modules).
+ifneq ($(TARGET_STAMP),)
+TARGET_MODULES := $(TARGET)/target-modules
+endif
 endif
 KSFT := $(LG_CACHE)/src/linux-source-$(KVER)/tools/testing/selftests
 KLP_SRC := $(LG_CACHE)/src/linux-source-$(KVER)
@@ -83,7 +87,12 @@ $(TARGET)/release:
 deps:
 	$(GET_TARGET)
 
-modules: $(TARGET_STAMP) $(if $(TARGET_STAMP),| $(KLP_SRC)/klp-tests)
+ifneq ($(TARGET_MODULES),)
+$(TARGET_MODULES): selftests/target-modules | $(TARGET_STAMP)
+	$(GET_TARGET)
+endif
+
+modules: $(TARGET_STAMP) $(TARGET_MODULES) $(if $(TARGET_STAMP),| $(KLP_SRC)/klp-tests)
 	@mkdir -p $(BUILD)
 	@rsync -aR --delete-after $(KBUILD_SRC) $(BUILD)/ \
 		--exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \

@@ -17,6 +17,8 @@
 #   vmlinuz   the kernel to boot in QEMU
 #   busybox   a static busybox for the guest's initramfs
 #   release   the kernel release string (uname -r in the guest)
+#   root/lib/modules/<release>/kernel/...  the image's modules that the
+#             guest tests load (selftests/target-modules), as packaged
 # and, shared by all targets, $LG_CACHE/src/linux-source-<kver>/ with the
 # kselftest runner and checkpatch.pl taken from Debian's linux-source package.
 
@@ -45,6 +47,7 @@ case "$KVER" in
 esac
 
 TARGET=$LG_CACHE/$KVER-$DEBARCH
+TARGET_MODULES=$(cd "$(dirname "$0")/.." && pwd)/selftests/target-modules
 APT_UPDATED=
 
 pp() { printf '[deps] %s\n' "$*" >&2; }
@@ -146,6 +149,7 @@ fetch_kernel()
 		"$common=$version" "$kbuild=$kbuild_ver"
 
 	unpack "$debs/${image}_"*.deb "$TARGET/root" ./boot
+	unpack_target_modules "$debs/${image}_"*.deb "$release"
 	unpack "$debs/${headers}_"*.deb "$TARGET/root"
 	unpack "$debs/${common}_"*.deb "$TARGET/root"
 	# The host's own architecture of kbuild: its fixdep and modpost run
@@ -161,6 +165,48 @@ fetch_kernel()
 	rm -rf "$debs"
 	echo "$version" >"$TARGET/version"
 	echo "$release" >"$TARGET/release"
+}
+
+# unpack_target_modules(deb, release) - the modules of the image package
+# listed in selftests/target-modules (paths under lib/modules/<release>,
+# without the compression suffix), as Debian ships them: the guest tests
+# load them, livegraft-build reads their symbol tables. The list, copied
+# beside them, is the stamp.
+unpack_target_modules()
+{
+	local deb=$1 release=$2 m paths=()
+
+	while read -r m; do
+		case "$m" in
+		'' | '#'*) continue ;;
+		esac
+		paths+=("./lib/modules/$release/$m*")
+	done <"$TARGET_MODULES"
+	rm -rf "$TARGET/root/lib/modules/$release/kernel"
+	[ ${#paths[@]} -eq 0 ] ||
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$TARGET/root" --wildcards "${paths[@]}"
+	cp "$TARGET_MODULES" "$TARGET/target-modules"
+}
+
+# fetch_target_modules() - the image package once more, when the list of
+# modules changed since the kernel was fetched.
+fetch_target_modules()
+{
+	local release version image
+
+	if cmp -s "$TARGET_MODULES" "$TARGET/target-modules"; then
+		# make's stamp: newer than the list of a fresh checkout
+		touch "$TARGET/target-modules"
+		return 0
+	fi
+	release=$(cat "$TARGET/release")
+	version=$(cat "$TARGET/version")
+	image=linux-image-$release
+	pp "fetching $image $version for the modules of selftests/target-modules"
+	rm -rf "$TARGET/debs"
+	download "$TARGET/debs" "$image:$DEBARCH=$version"
+	unpack_target_modules "$TARGET/debs/${image}_"*.deb "$release"
+	rm -rf "$TARGET/debs"
 }
 
 # fetch_busybox() - a static busybox of the target architecture.
@@ -222,6 +268,7 @@ ensure_host_packages
 ensure_foreign_arch
 mkdir -p "$TARGET"
 fetch_kernel
+fetch_target_modules
 fetch_busybox
 fetch_kselftest
 pp "ready: $ARCH $KVER $(cat "$TARGET/release") in $TARGET"

@@ -113,6 +113,29 @@ build_static()
 	"$cc" -O2 -Wall -static -o "$1" "$2"
 }
 
+# copy_target_modules(dir) - the target image's own modules that tests
+# load (selftests/target-modules, kept in the cache by deps.sh), into dir
+# uncompressed for the guest's insmod. A kernel without them (the debug
+# kernel) gets none: the tests that need them say so.
+copy_target_modules()
+{
+	local m ko
+
+	while read -r m; do
+		case "$m" in
+		'' | '#'*) continue ;;
+		esac
+		for ko in "$target/root/lib/modules/$release/$m"{,.xz,.zst}; do
+			[ -f "$ko" ] || continue
+			case "$ko" in
+			*.xz) xz -dc "$ko" ;;
+			*.zst) zstd -qdc "$ko" ;;
+			*) cat "$ko" ;;
+			esac >"$1/$(basename "$m")"
+		done
+	done <"$top/selftests/target-modules"
+}
+
 # stage_initramfs() - lay out the guest's root: busybox, /init, the modules,
 # the kselftest runner and collection, and the user's extra files.
 stage_initramfs()
@@ -139,6 +162,7 @@ stage_initramfs()
 	for ko in $(cd "$build" && find . -name '*.ko' ! -path './vm/*'); do
 		cp "$build/$ko" "$root/lib/modules/$release/extra/"
 	done
+	copy_target_modules "$root/lib/modules/$release/extra"
 
 	mkdir -p "$root/kselftest"
 	cp "$ksft/run_kselftest.sh" "$root/kselftest/"
