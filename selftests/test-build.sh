@@ -47,8 +47,184 @@ test_duplicate_name() {
 	live_cycle livegraft-lgb_dupname /sys/power/state ' livegraft-build$'
 }
 
+# A fix in a module: Debian's own binfmt_misc.ko (the target image's,
+# copied into the guest by vm-run.sh from selftests/target-modules).
+# module-binfmt-misc.patch changes bm_entry_write(): writing 0 to a
+# handler's file fails with EPERM instead of disabling it. The patched
+# function calls static functions of the module that are not exported:
+# parse_command(), and remove_binfmt_handler() (6.1) or
+# unlink_binfmt_dentry() (6.12) when '-1' removes the handler; the patch
+# reaches them through relocations that livegraft writes when the module
+# is patched (at enable, or when it loads).
+BM=/tmp/lgb-binfmt
+BM_PATCH=livegraft-lgb_binfmt
+
+# have_binfmt() - the patch module, and the module it patches
+have_binfmt() {
+	have $BM_PATCH
+	[ -f "$LG_MODDIR/binfmt_misc.ko" ] ||
+		die "the target's binfmt_misc.ko is not in $LG_MODDIR (selftests/target-modules)"
+}
+
+# bm_release() - a failed scenario's mount goes (run_test's cleanup then
+# unloads the module): every handler removed, unmounted
+bm_release() {
+	grep -q " $BM " /proc/mounts || return 0
+	echo -1 >$BM/status
+	umount $BM
+}
+
+# bm_mount() - binfmt_misc mounted, with the handler lgb registered
+bm_mount() {
+	mkdir -p $BM
+	mount -t binfmt_misc none $BM || die "cannot mount binfmt_misc"
+	trap bm_release EXIT
+	echo ':lgb:E::lgb::/bin/sh:' >$BM/register || die "cannot register a handler"
+	bm_state enabled
+}
+
+# bm_state(state) - the first line of the handler's file
+bm_state() {
+	[ "$(head -n 1 $BM/lgb)" = "$1" ] || die "handler lgb: expected $1, got $(cat $BM/lgb)"
+}
+
+# bm_remove() - '-1' removes the handler (bm_entry_write, patched or not)
+bm_remove() {
+	echo -1 >$BM/lgb || die "cannot remove the handler"
+	[ ! -e $BM/lgb ] || die "handler lgb is still there after -1"
+}
+
+# bm_umount() - the handler removed, binfmt_misc unmounted
+bm_umount() {
+	bm_remove
+	umount $BM || die "cannot unmount binfmt_misc"
+}
+
+# bm_fixed() - whether bm_entry_write() is the fixed one: '0' fails with
+# EPERM and the handler stays enabled. The original disables it (and '1'
+# enables it again).
+bm_fixed() {
+	out=$( (echo 0 >$BM/lgb) 2>&1) || {
+		case "$out" in
+		*"Operation not permitted"*) ;;
+		*) die "writing 0 to handler lgb: $out" ;;
+		esac
+		bm_state enabled
+		return 0
+	}
+	bm_state disabled
+	echo 1 >$BM/lgb || die "cannot enable handler lgb again"
+	bm_state enabled
+	return 1
+}
+
+# bm_patched(value) - the patch's binfmt_misc object: 1 while patched
+bm_patched() {
+	check_value "$(patch_dir $BM_PATCH)/binfmt_misc/patched" "$1"
+}
+
+# The module is loaded first: the patch's relocations into it are
+# written when the patch is enabled.
+test_module_loaded_first() {
+	have_binfmt
+	load_livegraft
+	load_mod binfmt_misc
+	bm_mount
+	bm_fixed && die "bm_entry_write is fixed before the patch"
+	load_patch $BM_PATCH
+	bm_patched 1
+	bm_fixed || die "the fix is not live"
+	disable_patch $BM_PATCH
+	bm_fixed && die "the fix is still live after the disable"
+	unload_mod $BM_PATCH
+	bm_umount
+	unload_mod binfmt_misc
+}
+
+# The patch is loaded first: the module is patched, its relocations
+# written, when it loads; again when it loads a second time.
+test_module_loaded_later() {
+	have_binfmt
+	load_livegraft
+	load_patch $BM_PATCH
+	bm_patched 0
+	for round in first second; do
+		load_mod binfmt_misc
+		bm_patched 1
+		bm_mount
+		bm_fixed || die "the fix is not live when binfmt_misc loads ($round time)"
+		bm_umount
+		unload_mod binfmt_misc
+		bm_patched 0
+	done
+	disable_patch $BM_PATCH
+	load_mod binfmt_misc
+	bm_mount
+	bm_fixed && die "the fix is live after the disable"
+	bm_umount
+	unload_mod binfmt_misc
+	unload_mod $BM_PATCH
+}
+
+# The fixed bm_entry_write() calls the module's static functions through
+# the patch's relocations: parse_command() for every write, and for '-1'
+# remove_binfmt_handler() (6.1) or unlink_binfmt_dentry() (6.12), which
+# unlink the handler's file: the name can be registered again.
+test_module_static_functions() {
+	have_binfmt
+	load_livegraft
+	load_patch $BM_PATCH
+	load_mod binfmt_misc
+	bm_mount
+	bm_fixed || die "the fix is not live"
+	echo 1 >$BM/lgb || die "writing 1 to handler lgb failed under the patch"
+	bm_state enabled
+	bm_remove
+	echo ':lgb:E::lgb::/bin/sh:' >$BM/register ||
+		die "handler lgb cannot be registered again after its removal under the patch"
+	bm_state enabled
+	bm_umount
+	unload_mod binfmt_misc
+	disable_patch $BM_PATCH
+	unload_mod $BM_PATCH
+}
+
+# A static variable of a module: 6.1-module-variable.patch changes the
+# text of binfmt_misc's status file, whose bm_status_read() reads the
+# module's static "enabled", through a relocation.
+test_module_variable() {
+	if [ ! -f "$LG_MODDIR/livegraft-lgb_bmvar.ko" ]; then
+		case "$(uname -r)" in
+		6.1.*-arm64) skip "no CONFIG_KALLSYMS_ALL: a module's kallsyms has no variables (build-fixes.sh checks the refusal)" ;;
+		6.1.*) ;;
+		*) skip "6.1 only: 6.12's binfmt_misc keeps its state per mount, in no static variable" ;;
+		esac
+	fi
+	have livegraft-lgb_bmvar
+	have_binfmt
+	load_livegraft
+	load_mod binfmt_misc
+	bm_mount
+	check_value $BM/status enabled
+	load_patch livegraft-lgb_bmvar
+	check_value $BM/status "enabled (livegraft-build)"
+	echo 0 >$BM/status || die "cannot disable binfmt_misc"
+	check_value $BM/status disabled
+	echo 1 >$BM/status || die "cannot enable binfmt_misc"
+	check_value $BM/status "enabled (livegraft-build)"
+	disable_patch livegraft-lgb_bmvar
+	check_value $BM/status enabled
+	unload_mod livegraft-lgb_bmvar
+	bm_umount
+	unload_mod binfmt_misc
+}
+
 run_test "a changed string (version_proc_show)" test_version_string
 run_test "a changed string and an unexported variable (cmdline_proc_show)" test_cmdline_string
 run_test "a new function and an unexported variable (version_proc_show)" test_new_function
 run_test "a static function whose name is not unique (kernel/power/main.c state_show)" test_duplicate_name
+run_test "a function in a module loaded before the patch (binfmt_misc bm_entry_write)" test_module_loaded_first
+run_test "a function in a module loaded after the patch, and loaded again (binfmt_misc)" test_module_loaded_later
+run_test "static functions of the module through relocations (binfmt_misc parse_command)" test_module_static_functions
+run_test "a static variable of a module (6.1 binfmt_misc enabled)" test_module_variable
 finish
