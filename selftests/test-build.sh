@@ -142,21 +142,29 @@ test_module_loaded_first() {
 }
 
 # The patch is loaded first: the module is patched, its relocations
-# written, when it loads; again when it loads a second time.
+# written, when it loads; again when it loads a second time, elsewhere
+# (test_lg_target takes its old place): relocations left from the first
+# load would call into test_lg_target.
 test_module_loaded_later() {
 	have_binfmt
 	load_livegraft
 	load_patch $BM_PATCH
 	bm_patched 0
+	text=
 	for round in first second; do
 		load_mod binfmt_misc
+		[ "$(cat /sys/module/binfmt_misc/sections/.text)" != "$text" ] ||
+			die "binfmt_misc is at $text again: the test needs another place"
+		text=$(cat /sys/module/binfmt_misc/sections/.text)
 		bm_patched 1
 		bm_mount
 		bm_fixed || die "the fix is not live when binfmt_misc loads ($round time)"
 		bm_umount
 		unload_mod binfmt_misc
 		bm_patched 0
+		[ $round = second ] || load_mod test_lg_target
 	done
+	unload_mod test_lg_target
 	disable_patch $BM_PATCH
 	load_mod binfmt_misc
 	bm_mount
