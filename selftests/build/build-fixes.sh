@@ -21,23 +21,6 @@ build() {
 }
 
 build lgb_version version-string.patch
-release=$(cat "${LG_CACHE:-/var/cache/livegraft}/$kver-${arch/x86_64/amd64}/release")
-config=${LG_CACHE:-/var/cache/livegraft}/$kver-${arch/x86_64/amd64}/root/boot/config-$release
-if ! grep -q '^CONFIG_KALLSYMS_ALL=y' "$config"; then
-	# Debian's arm64 6.1: kallsyms has no variables, which the other
-	# fixes use; the refusal must name the reason.
-	rc=0
-	refusal=$(mktemp)
-	build lgb_cmdline cmdline-string.patch >"$refusal" 2>&1 || rc=$?
-	if [ $rc != 2 ] || ! grep -q "refused: symbol 'saved_command_line' .*no CONFIG_KALLSYMS_ALL" "$refusal"; then
-		cat "$refusal"
-		echo "build-fixes.sh: cmdline-string was not refused for want of CONFIG_KALLSYMS_ALL"
-		exit 1
-	fi
-	rm -f "$refusal"
-	echo "build-fixes.sh: $release has no CONFIG_KALLSYMS_ALL: cmdline-string refused as it must be; new-function, duplicate-name not built"
-else
-	build lgb_cmdline cmdline-string.patch
-	build lgb_newfn new-function.patch
-	build lgb_dupname "$kver-duplicate-name.patch"
-fi
+build lgb_cmdline cmdline-string.patch
+build lgb_newfn new-function.patch
+build lgb_dupname "$kver-duplicate-name.patch"
