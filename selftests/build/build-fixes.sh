@@ -15,10 +15,27 @@ arch=$1 kver=$2 out=$3
 
 mkdir -p "$out"
 rm -f "$out"/livegraft-lgb_*.ko
+target=(--arch "$arch" --kver "$kver")
+case "$kver" in
+*-debug)
+	# make check-debug's kernel, built here from Debian's source: no
+	# package to build against, its build directory instead (--kdir).
+	debarch=${arch/x86_64/amd64}
+	target=(--kdir "${LG_CACHE:-/var/cache/livegraft}/$kver-$debarch/kdir")
+	;;
+esac
 # build(name, fix) - one patch module; any failure fails the run
 build() {
-	"$lgb" --arch "$arch" --kver "$kver" --name "$1" --out "$out" "$here/$2"
+	"$lgb" "${target[@]}" --name "$1" --out "$out" "$here/$2"
 }
+
+build lgb_uptime uptime-number.patch
+if [ "${kver%-debug}" != "$kver" ]; then
+	# KASAN pads a file's strings into one .rodata: a changed string
+	# moves the others, and lg-diff sees every user changed.
+	echo "build-fixes.sh: $kver: the fixes that change strings are not built on a KASAN kernel"
+	exit 0
+fi
 
 build lgb_version version-string.patch
 build lgb_cmdline cmdline-string.patch
