@@ -41,3 +41,9 @@ else
 	build lgb_newfn new-function.patch
 	build lgb_dupname "$kver-duplicate-name.patch"
 fi
+
+# kpatch-style fixes: kpatch-macros.h's callbacks, klp_shadow_*() as
+# livegraft's shadow variables, kpatch-syscall.h's KPATCH_SYSCALL_DEFINE1.
+build lgb_kpcb kpatch-callbacks.patch
+build lgb_kpshadow kpatch-shadow.patch
+build lgb_kpsyscall kpatch-syscall.patch

@@ -10,7 +10,8 @@
 # With LGB_WARM=1 it also builds a fix for x86_64 6.1 (preparing the
 # tree the first time, as build-fixes.sh would later) and checks the
 # build's traces: the pristine source stays untouched and the patched
-# copy is restored afterwards.
+# copy is restored afterwards; and that kpatch macros livegraft has no
+# meaning for, and klp_ calls other than klp_shadow_*, are refused.
 #
 # usage: [LGB_WARM=1] selftests/build/test-driver.sh   (make check sets it)
 
@@ -119,6 +120,17 @@ if [ -n "${LGB_WARM:-}" ]; then
 		sed 's/^/        /' "$tmp/out"
 		fails=$((fails + 1))
 	fi
+fi
+
+# kpatch-style fixes: what livegraft has no meaning for is refused at the
+# compile, with the reason (compiles on the prepared x86_64 6.1 tree).
+if [ -n "${LGB_WARM:-}" ]; then
+	expect_refusal "KPATCH_FORCE_UNSAFE is refused with its reason" \
+		"fs/proc/version.c: KPATCH_FORCE_UNSAFE is refused: livegraft always keeps its consistency model" \
+		--arch x86_64 --kver 6.1 --out "$tmp" "$here/refuse-kpatch-unsafe.patch"
+	expect_refusal "a call of the kernel's livepatch API other than klp_shadow_* is refused" \
+		"fs/proc/version.c calls klp_enable_patch: livegraft provides klp_shadow_" \
+		--arch x86_64 --kver 6.1 --out "$tmp" "$here/refuse-klp-api.patch"
 fi
 
 [ "$fails" = 0 ]
