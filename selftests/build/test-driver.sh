@@ -126,7 +126,7 @@ fi
 # compile, with the reason (compiles on the prepared x86_64 6.1 tree).
 if [ -n "${LGB_WARM:-}" ]; then
 	expect_refusal "KPATCH_FORCE_UNSAFE is refused with its reason" \
-		"fs/proc/version.c: KPATCH_FORCE_UNSAFE is refused: livegraft always keeps its consistency model" \
+		"fs/proc/version.c: KPATCH_FORCE_UNSAFE is refused: livegraft keeps its consistency model" \
 		--arch x86_64 --kver 6.1 --out "$tmp" "$here/refuse-kpatch-unsafe.patch"
 	expect_refusal "a call of the kernel's livepatch API other than klp_shadow_* is refused" \
 		"fs/proc/version.c calls klp_enable_patch: livegraft provides klp_shadow_" \

@@ -28,12 +28,13 @@
 #ifndef _LGB_KPATCH_MACROS_H
 #define _LGB_KPATCH_MACROS_H
 
+#include <linux/build_bug.h>
 #include <linux/compiler.h>
 #include <linux/livepatch.h>
 #include <livegraft.h>
 
-#define klp_object lg_object
-typedef struct lg_object patch_object;
+#define klp_object	lg_object
+#define patch_object	struct lg_object
 
 typedef int (*kpatch_pre_patch_call_t)(patch_object *obj);
 typedef void (*kpatch_post_patch_call_t)(patch_object *obj);
@@ -45,7 +46,6 @@ typedef void (*kpatch_unloadcall_t)(void);
 #define __LGB_CB_NAME2(kind, mod)	__lgb_kpatch_##kind##_##mod
 #define __LGB_CB_NAME(kind, mod)	__LGB_CB_NAME2(kind, mod)
 #define __LGB_CALLBACK(kind, type, fn)					\
-	extern const type __LGB_CB_NAME(kind, __KBUILD_MODNAME);	\
 	const type __LGB_CB_NAME(kind, __KBUILD_MODNAME) __used = (fn)
 
 #define KPATCH_PRE_PATCH_CALLBACK(fn)					\
@@ -73,10 +73,13 @@ typedef void (*kpatch_unloadcall_t)(void);
 	KPATCH_PRE_UNPATCH_CALLBACK(__lgb_unload_hook)
 
 #define KPATCH_IGNORE_SECTION(sec)					\
-	_Static_assert(0, "livegraft-build: KPATCH_IGNORE_SECTION is refused: lg-diff ignores no change of a section, it carries or refuses it")
+	static_assert(0,						\
+	"KPATCH_IGNORE_SECTION is refused: lg-diff carries or refuses a change")
 #define KPATCH_IGNORE_FUNCTION(fn)					\
-	_Static_assert(0, "livegraft-build: KPATCH_IGNORE_FUNCTION is refused: a function the fix changes is patched (lg-diff already ignores changed line numbers)")
+	static_assert(0,						\
+	"KPATCH_IGNORE_FUNCTION is refused: a changed function is patched")
 #define KPATCH_FORCE_UNSAFE(fn)						\
-	_Static_assert(0, "livegraft-build: KPATCH_FORCE_UNSAFE is refused: livegraft always keeps its consistency model")
+	static_assert(0,						\
+	"KPATCH_FORCE_UNSAFE is refused: livegraft keeps its consistency model")
 
 #endif /* _LGB_KPATCH_MACROS_H */
