@@ -178,6 +178,18 @@ if [ -n "${LGB_WARM:-}" ]; then
 	expect_refusal "a call of the kernel's livepatch API other than klp_shadow_* is refused" \
 		"fs/proc/version.c calls klp_enable_patch: livegraft provides klp_shadow_" \
 		--arch x86_64 --kver 6.1 --out "$tmp" "$here/refuse-klp-api.patch"
+	# A callback of a module's file is that module's object's (the
+	# guests have no Debian modules to prove it live).
+	if "$lgb" --arch x86_64 --kver 6.1 --name kpdummy --out "$tmp" \
+		"$here/6.1-kpatch-module-callback.patch" >"$tmp/out" 2>&1 &&
+	   tr -d '\n\t ' <"$tmp/livegraft-kpdummy.c" |
+		grep -qF '{.name="dummy",.funcs=funcs_dummy,.callbacks={.post_patch=lgb_cb_dummy_post_patch,}},{}};'; then
+		echo "ok      a kpatch callback of a module's file goes to that module's object"
+	else
+		echo "not ok  a kpatch callback of a module's file goes to that module's object:"
+		sed 's/^/        /' "$tmp/out" "$tmp/livegraft-kpdummy.c"
+		fails=$((fails + 1))
+	fi
 fi
 
 [ "$fails" = 0 ]
