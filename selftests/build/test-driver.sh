@@ -190,6 +190,17 @@ if [ -n "${LGB_WARM:-}" ]; then
 		sed 's/^/        /' "$tmp/out" "$tmp/livegraft-kpdummy.c"
 		fails=$((fails + 1))
 	fi
+	# kpatch's older hooks are a post_patch and a pre_unpatch callback.
+	if "$lgb" --arch x86_64 --kver 6.1 --name kphooks --out "$tmp" \
+		"$here/kpatch-hooks.patch" >"$tmp/out" 2>&1 &&
+	   tr -d '\n\t ' <"$tmp/livegraft-kphooks.c" |
+		grep -qF '.callbacks={.pre_unpatch=lgb_cb_vmlinux_pre_unpatch,.post_patch=lgb_cb_vmlinux_post_patch,}}'; then
+		echo "ok      KPATCH_LOAD_HOOK and KPATCH_UNLOAD_HOOK become post_patch and pre_unpatch"
+	else
+		echo "not ok  KPATCH_LOAD_HOOK and KPATCH_UNLOAD_HOOK become post_patch and pre_unpatch:"
+		sed 's/^/        /' "$tmp/out" "$tmp/livegraft-kphooks.c"
+		fails=$((fails + 1))
+	fi
 fi
 
 [ "$fails" = 0 ]
