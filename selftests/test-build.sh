@@ -263,4 +263,107 @@ run_test "a function in a module loaded before the patch (binfmt_misc bm_entry_w
 run_test "a function in a module loaded after the patch, and loaded again (binfmt_misc)" test_module_loaded_later
 run_test "static functions of the module through relocations (binfmt_misc parse_command)" test_module_static_functions
 run_test "a static variable of a module (6.1 binfmt_misc enabled)" test_module_variable
+
+# kpatch-style fixes (selftests/build/kpatch-*.patch): kpatch-macros.h and
+# kpatch-syscall.h as livegraft-build provides them.
+
+# kp_mark(name) - a mark in the kernel log for kp_since
+kp_mark() {
+	log "lgb-mark: $1"
+}
+
+# kp_since(name, prefix) - the kernel log's lines that start with prefix,
+# since the last mark name
+kp_since() {
+	dmesg | sed 's/^\[[ 0-9.]*\] //' >"$LG_TMP/kp-dmesg"
+	from=$(grep -n "^lgb-mark: $1\$" "$LG_TMP/kp-dmesg" | tail -n 1 | cut -d: -f1)
+	tail -n +"${from:-1}" "$LG_TMP/kp-dmesg" | grep "^$2" || true
+}
+
+# Each callback runs once, in its order, for vmlinux; the post_patch one
+# sets what the patched /proc/version shows. A pre_patch that fails
+# (the host name asks it to) refuses the patch: insmod fails with its
+# error, nothing is patched, no other callback runs.
+test_kpatch_callbacks() {
+	kpmod=livegraft-lgb_kpcb
+	have $kpmod
+	load_livegraft
+	before=$(cat /proc/version)
+	host=$(cat /proc/sys/kernel/hostname)
+	kp_mark refuse
+	echo lgb-refuse >/proc/sys/kernel/hostname
+	if out=$("$LG_INSMOD" "$LG_MODDIR/$kpmod.ko" 2>&1); then
+		echo $kpmod >>"$LG_TMP/loaded"
+		echo "$host" >/proc/sys/kernel/hostname
+		die "pre_patch did not refuse the patch"
+	fi
+	echo "$host" >/proc/sys/kernel/hostname
+	log "$out"
+	case "$out" in
+	*"Name not unique on network"*) ;;
+	*) die "insmod: expected pre_patch's ENOTUNIQ, got: $out" ;;
+	esac
+	is_loaded $kpmod && die "$kpmod is loaded after its pre_patch refused"
+	assert_eq /proc/version "$before" "$(cat /proc/version)"
+	assert_eq "callbacks of the refused patch" \
+		"lgb-callbacks: pre_patch vmlinux refuses" "$(kp_since refuse lgb-callbacks:)"
+
+	kp_mark patch
+	load_patch $kpmod
+	loop_until "grep -q '(callbacks: post_patch)\$' /proc/version" ||
+		die "post_patch did not set what /proc/version shows: $(cat /proc/version)"
+	assert_eq "callbacks when patching" "lgb-callbacks: pre_patch vmlinux
+lgb-callbacks: post_patch vmlinux" "$(kp_since patch lgb-callbacks:)"
+	kp_mark unpatch
+	disable_patch $kpmod
+	assert_eq "callbacks when unpatching" "lgb-callbacks: pre_unpatch vmlinux
+lgb-callbacks: post_unpatch vmlinux" "$(kp_since unpatch lgb-callbacks:)"
+	assert_eq /proc/version "$before" "$(cat /proc/version)"
+	unload_mod $kpmod
+}
+
+# klp_shadow_get_or_alloc() attaches a read counter to the pid namespace;
+# the post_unpatch callback frees it with klp_shadow_free_all(): the
+# destructor says so, and the next patch counts from 1 again (shadow
+# variables live in livegraft.ko, a leaked one would go on counting).
+test_kpatch_shadow() {
+	kpmod=livegraft-lgb_kpshadow
+	have $kpmod
+	load_livegraft
+	grep -q 'reads:' /proc/uptime && die "/proc/uptime counts reads before the patch"
+	load_patch $kpmod
+	for n in 1 2 3; do
+		grep -q " reads:$n\$" /proc/uptime ||
+			die "read $n of /proc/uptime: $(cat /proc/uptime)"
+	done
+	kp_mark free
+	disable_patch $kpmod
+	assert_eq "shadow variables freed" "lgb-shadow: freed after 3 reads" \
+		"$(kp_since free lgb-shadow:)"
+	grep -q 'reads:' /proc/uptime && die "/proc/uptime counts reads after the disable"
+	unload_mod $kpmod
+	load_patch $kpmod
+	grep -q ' reads:1$' /proc/uptime ||
+		die "the counter outlived its patch: $(cat /proc/uptime)"
+	disable_patch $kpmod
+	unload_mod $kpmod
+}
+
+# KPATCH_SYSCALL_DEFINE1(newuname): uname(2) reports another version.
+test_kpatch_syscall() {
+	kpmod=livegraft-lgb_kpsyscall
+	have $kpmod
+	load_livegraft
+	before=$(uname -v)
+	[ "$before" != "livegraft kpatch-syscall" ] || die "uname -v: $before before the patch"
+	load_patch $kpmod
+	assert_eq "uname -v" "livegraft kpatch-syscall" "$(uname -v)"
+	disable_patch $kpmod
+	assert_eq "uname -v after the disable" "$before" "$(uname -v)"
+	unload_mod $kpmod
+}
+
+run_test "kpatch callbacks: each at its moment, a failing pre_patch refuses (kpatch-macros.h)" test_kpatch_callbacks
+run_test "kpatch shadow variables: klp_shadow_* attach a counter, freed at unpatch" test_kpatch_shadow
+run_test "kpatch syscall: KPATCH_SYSCALL_DEFINE1(newuname) changes uname -v" test_kpatch_syscall
 finish

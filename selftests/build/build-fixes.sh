@@ -65,3 +65,9 @@ build_module_fix
 # A variable of a module: 6.1's binfmt_misc keeps its "enabled" in a
 # static variable (6.12's, per mount).
 [ "$kver" != 6.1 ] || build lgb_bmvar 6.1-module-variable.patch
+
+# kpatch-style fixes: kpatch-macros.h's callbacks, klp_shadow_*() as
+# livegraft's shadow variables, kpatch-syscall.h's KPATCH_SYSCALL_DEFINE1.
+build lgb_kpcb kpatch-callbacks.patch
+build lgb_kpshadow kpatch-shadow.patch
+build lgb_kpsyscall kpatch-syscall.patch

@@ -10,7 +10,8 @@
 # With LGB_WARM=1 it also builds a fix for x86_64 6.1 (preparing the
 # tree the first time, as build-fixes.sh would later) and checks the
 # build's traces: the pristine source stays untouched and the patched
-# copy is restored afterwards.
+# copy is restored afterwards; and that kpatch macros livegraft has no
+# meaning for, and klp_ calls other than klp_shadow_*, are refused.
 #
 # usage: [LGB_WARM=1] selftests/build/test-driver.sh   (make check sets it)
 
@@ -164,6 +165,40 @@ if [ -n "${LGB_WARM:-}" ]; then
 	else
 		echo "not ok  a build leaves the pristine source and its patched copy as they were:"
 		sed 's/^/        /' "$tmp/out"
+		fails=$((fails + 1))
+	fi
+fi
+
+# kpatch-style fixes: what livegraft has no meaning for is refused at the
+# compile, with the reason (compiles on the prepared x86_64 6.1 tree).
+if [ -n "${LGB_WARM:-}" ]; then
+	expect_refusal "KPATCH_FORCE_UNSAFE is refused with its reason" \
+		"fs/proc/version.c: KPATCH_FORCE_UNSAFE is refused: livegraft keeps its consistency model" \
+		--arch x86_64 --kver 6.1 --out "$tmp" "$here/refuse-kpatch-unsafe.patch"
+	expect_refusal "a call of the kernel's livepatch API other than klp_shadow_* is refused" \
+		"fs/proc/version.c calls klp_enable_patch: livegraft provides klp_shadow_" \
+		--arch x86_64 --kver 6.1 --out "$tmp" "$here/refuse-klp-api.patch"
+	# A callback of a module's file is that module's object's (the
+	# generated tables say so).
+	if "$lgb" --arch x86_64 --kver 6.1 --name kpdummy --out "$tmp" \
+		"$here/6.1-kpatch-module-callback.patch" >"$tmp/out" 2>&1 &&
+	   tr -d '\n\t ' <"$tmp/livegraft-kpdummy.c" |
+		grep -qF '{.name="dummy",.funcs=funcs_dummy,.callbacks={.post_patch=lgb_cb_dummy_post_patch,}},{}};'; then
+		echo "ok      a kpatch callback of a module's file goes to that module's object"
+	else
+		echo "not ok  a kpatch callback of a module's file goes to that module's object:"
+		sed 's/^/        /' "$tmp/out" "$tmp/livegraft-kpdummy.c"
+		fails=$((fails + 1))
+	fi
+	# kpatch's older hooks are a post_patch and a pre_unpatch callback.
+	if "$lgb" --arch x86_64 --kver 6.1 --name kphooks --out "$tmp" \
+		"$here/kpatch-hooks.patch" >"$tmp/out" 2>&1 &&
+	   tr -d '\n\t ' <"$tmp/livegraft-kphooks.c" |
+		grep -qF '.callbacks={.pre_unpatch=lgb_cb_vmlinux_pre_unpatch,.post_patch=lgb_cb_vmlinux_post_patch,}}'; then
+		echo "ok      KPATCH_LOAD_HOOK and KPATCH_UNLOAD_HOOK become post_patch and pre_unpatch"
+	else
+		echo "not ok  KPATCH_LOAD_HOOK and KPATCH_UNLOAD_HOOK become post_patch and pre_unpatch:"
+		sed 's/^/        /' "$tmp/out" "$tmp/livegraft-kphooks.c"
 		fails=$((fails + 1))
 	fi
 fi
