@@ -146,11 +146,10 @@ for kver in $kvers; do
 		# The fixes of selftests/build made into patch modules for
 		# test-build.sh in the guest (a target's first build prepares
 		# its source tree: minutes).
-		# Not on the debug kernel, which has no Debian package to
-		# build against: test-build.sh skips there.
-		[ -n "$debug" ] ||
-			step "livegraft-build: the fixes of selftests/build for $tag" \
-				selftests/build/build-fixes.sh "$arch" "$kver" "$build/lgbuild"
+		# The debug kernel has no Debian package: its build directory
+		# serves (--kdir), for the fixes that build on a KASAN kernel.
+		step "livegraft-build: the fixes of selftests/build for $tag" \
+			selftests/build/build-fixes.sh "$arch" "$kver" "$build/lgbuild"
 		scripts/vm-run.sh --arch "$arch" --kver "$kver" --build "$build" --kselftest
 		if [ -f "$build/results" ]; then
 			read -r p f s <"$build/results"

@@ -41,6 +41,24 @@ test_new_function() {
 	live_cycle livegraft-lgb_newfn /proc/version '^(livegraft-build: a new function)$'
 }
 
+# uptime_first() - the seconds of /proc/uptime, whole
+uptime_first() {
+	cut -d. -f1 /proc/uptime
+}
+
+# The only fix make check-debug's kernel builds (livegraft-build --kdir):
+# a changed number, no string.
+test_uptime_number() {
+	have livegraft-lgb_uptime
+	load_livegraft
+	[ "$(uptime_first)" -lt 1000000 ] || die "uptime before the patch: $(cat /proc/uptime)"
+	load_patch livegraft-lgb_uptime
+	[ "$(uptime_first)" -ge 1000000 ] || die "the fix is not live: $(cat /proc/uptime)"
+	disable_patch livegraft-lgb_uptime
+	[ "$(uptime_first)" -lt 1000000 ] || die "uptime after the disable: $(cat /proc/uptime)"
+	unload_mod livegraft-lgb_uptime
+}
+
 # state_show is the name of static functions of several files: the patch
 # names kernel/power/main.c's by its position, which livegraft-build found.
 test_duplicate_name() {
@@ -50,6 +68,7 @@ test_duplicate_name() {
 run_test "a changed string (version_proc_show)" test_version_string
 run_test "a changed string and an unexported variable (cmdline_proc_show)" test_cmdline_string
 run_test "a new function and an unexported variable (version_proc_show)" test_new_function
+run_test "a changed number (uptime_proc_show)" test_uptime_number
 run_test "a static function whose name is not unique (kernel/power/main.c state_show)" test_duplicate_name
 
 # --- the fix set of issue 10: inlining, new data, static locals, uaccess ---

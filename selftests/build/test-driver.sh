@@ -41,6 +41,35 @@ expect_refusal()
 	fi
 }
 
+# expect_error(name, pattern, livegraft-build args...) - exit status 1 and
+# an "error:" line matching pattern.
+expect_error()
+{
+	local name=$1 pattern=$2 rc=0
+
+	shift 2
+	timeout 120 "$lgb" "$@" >"$tmp/out" 2>&1 || rc=$?
+	if [ "$rc" = 1 ] && grep -q "error: .*$pattern" "$tmp/out"; then
+		echo "ok      $name"
+	else
+		echo "not ok  $name (exit $rc, wanted 1 and /$pattern/):"
+		sed 's/^/        /' "$tmp/out"
+		fails=$((fails + 1))
+	fi
+}
+
+# fake_kdir(dir, release the source makes) - the parts of a kernel built
+# with O=dir that --kdir looks at, with a Makefile that answers
+# kernelrelease; no source link.
+fake_kdir()
+{
+	mkdir -p "$1/include/config"
+	cp "$real_cache/6.1-amd64/root/boot/config-$(cat "$real_cache/6.1-amd64/release")" "$1/.config"
+	echo 6.1.192 >"$1/include/config/kernel.release"
+	for f in vmlinux System.map Module.symvers; do echo x >"$1/$f"; done
+	printf 'kernelrelease:\n\t@echo %s\n' "$2" >"$1/Makefile"
+}
+
 # fake_target(dir, version, cc text) - a target like scripts/deps.sh's with
 # the real 6.1 x86_64 config but the version and compiler given.
 fake_target()
@@ -100,6 +129,24 @@ LGB_CACHE=$tmp/lgb expect_refusal "a new file is refused" \
 echo 'not a diff' >"$tmp/empty.patch"
 LGB_CACHE=$tmp/lgb expect_refusal "a file that is no diff is refused" \
 	"not a unified diff" --arch x86_64 --kver 6.1 "$tmp/empty.patch"
+
+mkdir -p "$tmp/kdir-none"
+LGB_CACHE=$tmp/lgb expect_error "--kdir: a directory that is no kernel build is refused" \
+	"not a configured kernel build directory" --kdir "$tmp/kdir-none" "$here/version-string.patch"
+fake_kdir "$tmp/kdir-unbuilt" 6.1.192
+rm "$tmp/kdir-unbuilt/vmlinux"
+LGB_CACHE=$tmp/lgb expect_error "--kdir: a kernel that is not built is refused" \
+	"has no vmlinux: build the kernel first" --kdir "$tmp/kdir-unbuilt" "$here/version-string.patch"
+fake_kdir "$tmp/kdir-intree" 6.1.192
+LGB_CACHE=$tmp/lgb expect_error "--kdir: a kernel built in its source tree is refused" \
+	"was built in its source tree" --kdir "$tmp/kdir-intree" "$here/version-string.patch"
+fake_kdir "$tmp/kdir-other" 6.1.999
+ln -s "$tmp/kdir-none" "$tmp/kdir-other/source"
+LGB_CACHE=$tmp/lgb expect_error "--kdir: --arch must be the kernel's" \
+	"--arch arm64, but --kdir .* is an x86_64 kernel" --arch arm64 --kdir "$tmp/kdir-other" "$here/version-string.patch"
+LGB_CACHE=$tmp/lgb expect_refusal "--kdir: a source tree that makes another release is refused, both named" \
+	"version mismatch: the source of --kdir makes 6.1.999, the kernel built there is 6.1.192" \
+	--kdir "$tmp/kdir-other" "$here/version-string.patch"
 
 # A real build on the prepared tree: the pristine source stays as it was.
 if [ -n "${LGB_WARM:-}" ]; then

@@ -331,14 +331,24 @@ bool lg_is_dyndbg(struct lgsec *sec)
 	return !strncmp(sec->name, "__dyndbg", 8);
 }
 
-/* Sections OUT.o never needs: debug and unwind data, notes, discards. */
+/*
+ * Sections OUT.o never needs: debug and unwind data, notes, discards, and
+ * a KASAN kernel's registration of an object's globals (a constructor
+ * that names the source file by its path, which differs between the two
+ * trees): a patch module's memory has KASAN shadow that allows every
+ * access, registered or not.
+ */
 bool lg_is_ignored(struct lgsec *sec)
 {
 	static const char * const prefixes[] = {
 		".comment", ".note", ".debug", ".eh_frame", ".discard",
 		".llvm_addrsig", ".BTF", ".symtab", ".strtab", ".shstrtab",
 		".rela.debug", ".rela.eh_frame", ".rela.discard",
-		".rela.BTF", NULL,
+		".rela.BTF", ".text.startup._sub_I_", ".text.exit._sub_D_",
+		".data..LASAN", ".init_array", ".fini_array",
+		".rela.text.startup._sub_I_", ".rela.text.exit._sub_D_",
+		".rela.data..LASAN", ".rela.init_array", ".rela.fini_array",
+		NULL,
 	};
 	size_t i;
 

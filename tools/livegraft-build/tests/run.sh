@@ -52,21 +52,32 @@ check()
 # run lg-diff
 run_case()
 {
-	local cc src=$here/cases/$2.c def=${3:-PATCHED} both=${4:+-D$4}
+	local cc psrc src=$here/cases/$2.c def=${3:-PATCHED} both=${4:+-D$4}
 
 	arch=$1 name=$2${3:+/$3}${4:+:$4}
 	case $arch in
 	x86_64) cc=$X86_CC ;;
 	arm64) cc=$ARM64_CC ;;
+	# a KASAN kernel's flags (scripts/Makefile.kasan)
+	x86_64-kasan) cc="$X86_CC -fsanitize=kernel-address --param asan-globals=1 --param asan-instrumentation-with-call-threshold=0" ;;
 	# 6.12's DYNAMIC_FTRACE_WITH_CALL_OPS: two NOPs before the symbol
 	arm64-callops) cc="$ARM64_CC -fpatchable-function-entry=4,2" ;;
 	esac
 	dir=$tmp/$arch-$name
 	mkdir -p "$dir"
 	man=$dir/manifest out=$dir/out.o
+	psrc=$src
+	if [ "$arch" = x86_64-kasan ]; then
+		# livegraft-build compiles the fixed file in another tree:
+		# KASAN's globals name the file, by its path.
+		psrc=$dir/fixed/$2.c
+		mkdir -p "$dir/fixed"
+		cp "$src" "$psrc"
+		cc="$cc -I$here/cases"
+	fi
 	# shellcheck disable=SC2086 # the flags are words
 	if ! $cc $COMMON $both -c "$src" -o "$dir/orig.o" ||
-	   ! $cc $COMMON $both -D"$def" -c "$src" -o "$dir/patched.o"; then
+	   ! $cc $COMMON $both -D"$def" -c "$psrc" -o "$dir/patched.o"; then
 		rc=compile
 		tap "not ok" "compiles"
 		return 1
@@ -151,6 +162,17 @@ t_string()
 	check "lg_t_show is a global function" defines T lg_t_show
 	check "its ftrace entry goes with it" \
 		eval "readelf -SW '$out' | grep -qE ' (__mcount_loc|__patchable_function_entries) '"
+}
+
+t_kasan()
+{
+	check "exit 0" status 0
+	check "lookup changed" has changed lookup lg_t_lookup
+	check "other unchanged" lacks other
+	check "KASAN's constructors are no change" lacks "_sub_[ID]_"
+	check "nor in OUT.o" eval "! nm '$out' | grep -q '_sub_[ID]_'"
+	check "the globals' registration stays out" \
+		eval "! readelf -SW '$out' | grep -qE '\.data\.\.LASAN|init_array'"
 }
 
 t_inline()
@@ -405,14 +427,15 @@ cases=("$@")
 	jumplabel:KEY_UNEXPORTED orc alt alt:ALT_UNEXPORTED notrace_static
 	notrace_static:TAKEN exportset exportset/VERSION once lines dyndbg reltype)
 
-for a in x86_64 arm64 arm64-callops; do
-	if [ $a != x86_64 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then
+for a in x86_64 arm64 arm64-callops x86_64-kasan; do
+	if [ "${a%-*}" != x86_64 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then
 		echo "ok $((n + 1)) - $a # SKIP no aarch64-linux-gnu-gcc"
 		n=$((n + 1))
 		continue
 	fi
 	list=("${cases[@]}")
 	[ $a != arm64-callops ] || [ $# -gt 0 ] || list=(string notrace)
+	[ $a != x86_64-kasan ] || [ $# -gt 0 ] || list=(kasan)
 	for c in "${list[@]}"; do
 		both=
 		[ "${c#*:}" = "$c" ] || both=${c#*:}
