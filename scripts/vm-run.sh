@@ -150,6 +150,8 @@ stage_initramfs()
 	build_static "$root/sbin/insmod" "$here/guest/insmod.c"
 	# setuid for the selftests of who may drive livegraft (guest/runas.c).
 	build_static "$root/usr/bin/runas" "$here/guest/runas.c"
+	# Raw system calls for test-build.sh (guest/lgb-probe.c).
+	build_static "$root/usr/bin/lgb-probe" "$here/guest/lgb-probe.c"
 	# The kernel's getpid hammer, for test_klp_syscall (6.10 and later).
 	if [ -f "$ksft/livepatch/test_klp-call_getpid.c" ]; then
 		build_static "$root/usr/bin/test_klp-call_getpid" \

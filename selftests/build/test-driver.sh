@@ -10,8 +10,11 @@
 # With LGB_WARM=1 it also builds a fix for x86_64 6.1 (preparing the
 # tree the first time, as build-fixes.sh would later) and checks the
 # build's traces: the pristine source stays untouched and the patched
-# copy is restored afterwards; and that kpatch macros livegraft has no
-# meaning for, and klp_ calls other than klp_shadow_*, are refused.
+# copy is restored afterwards; that kpatch macros livegraft has no
+# meaning for, and klp_ calls other than klp_shadow_*, are refused; and
+# that what lg-diff refuses on the real source is refused with its reason
+# (__init code, a changed initial value of existing data, a comment-only
+# change).
 #
 # usage: [LGB_WARM=1] selftests/build/test-driver.sh   (make check sets it)
 
@@ -167,6 +170,18 @@ if [ -n "${LGB_WARM:-}" ]; then
 		sed 's/^/        /' "$tmp/out"
 		fails=$((fails + 1))
 	fi
+
+	# What lg-diff refuses once both objects are compiled, on the
+	# real source (a second or so each on the warm tree).
+	expect_refusal "a change to __init code is refused, the function named" \
+		"function 'proc_version_init' in .init.text changed: __init and __exit code and data cannot be live patched" \
+		--arch x86_64 --kver 6.1 --out "$tmp" "$here/refuse-init.patch"
+	expect_refusal "a changed initial value of existing data is refused, the object named" \
+		"data object 'uts_kern_table' changed its initial value" \
+		--arch x86_64 --kver 6.1 --out "$tmp" "$here/refuse-data-value.patch"
+	expect_refusal "a comment-only change is refused as no functional change" \
+		"fs/proc/version.c: no functional change: no function changed" \
+		--arch x86_64 --kver 6.1 --out "$tmp" "$here/refuse-comment.patch"
 fi
 
 # kpatch-style fixes: what livegraft has no meaning for is refused at the
