@@ -6,7 +6,8 @@
  * Both objects are loaded whole into struct lgelf: sections, symbols and
  * the relocations of each section. correlate.c pairs each section and
  * symbol of PATCHED.o with its twin in ORIG.o, compare.c marks what
- * changed, include.c chooses what OUT.o carries, special.c adds the
+ * changed, include.c chooses what OUT.o carries, runtime.c rewrites the
+ * runtime constants of what it carries, special.c adds the
  * special-section entries of what is included, output.c writes OUT.o and
  * manifest.c the records. Everything is decided on PATCHED.o's model.
  */
@@ -100,6 +101,8 @@ struct lgdiff {
 	size_t nrecords;
 	struct lgsec **extra;		/* sections lg-diff makes: veneers, carved objects */
 	size_t nextra;
+	struct lgsym **made;		/* symbols it makes: exports runtime.c reads */
+	size_t nmade;
 };
 
 /* elf.c */
@@ -139,6 +142,10 @@ int lg_add_record(struct lgdiff *d, struct lgsec *sec, GElf_Addr offset,
 /* special.c */
 int lg_special(struct lgdiff *d);
 bool lg_is_special(struct lgsec *sec);
+
+/* runtime.c */
+int lg_runtime_consts(struct lgdiff *d);
+bool lg_is_runtime_const(struct lgsec *sec);
 
 /* arm64.c */
 int lg_arm64_veneer(struct lgdiff *d, struct lgsec *sec, struct lgrela *r,

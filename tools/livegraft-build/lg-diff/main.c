@@ -52,6 +52,8 @@ int main(int argc, char **argv)
 	lg_compare(&d);
 	lg_include(&d);
 	if (!d.refused)
+		lg_runtime_consts(&d);
+	if (!d.refused)
 		lg_special(&d);
 	if (!d.refused)
 		lg_resolve(&d);

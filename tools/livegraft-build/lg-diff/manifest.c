@@ -95,6 +95,9 @@ void lg_manifest_records(struct lgdiff *d)
 	for (i = 1; i < e->nsyms; i++)
 		if (e->syms[i].external)
 			lg_manifest("export\t%s", e->syms[i].name);
+	for (i = 0; i < d->nmade; i++)
+		if (d->made[i]->external)
+			lg_manifest("export\t%s", d->made[i]->name);
 }
 
 static int name_cmp(const void *a, const void *b)

@@ -101,6 +101,10 @@ static size_t build_symbols(struct lgdiff *d, struct out *o)
 						    SHN_UNDEF, 0, 0);
 		}
 	}
+	for (i = 0; i < d->nmade; i++)
+		if (d->made[i]->external)
+			d->made[i]->outidx = add_sym(o, d->made[i]->name, STB_GLOBAL,
+						     STT_NOTYPE, SHN_UNDEF, 0, 0);
 	for (i = 1; i < o->nsecs; i++) {
 		struct lgsec *sec = o->secs[i];
 		char *name;

@@ -270,7 +270,8 @@ static void check_unknown(struct lgdiff *d)
 		struct lgsec *sec = &e->secs[i];
 
 		if (lg_is_ignored(sec) || sec->special || is_companion(sec->name) ||
-		    find_special(sec->name) || ordinary(sec->name))
+		    find_special(sec->name) || ordinary(sec->name) ||
+		    lg_is_runtime_const(sec))
 			continue;
 		for (j = 0; j < sec->nrelas; j++) {
 			struct lgsec *t = target_sec(&sec->relas[j]);

@@ -421,11 +421,108 @@ t_alt_alt_unexported()
 		refused "refers to unexported 'unexported_func', but the loader reads .altinstr_replacement"
 }
 
+# text_bytes(object, function, offset, count) - hex of .text.<function>
+text_bytes()
+{
+	objcopy -O binary --only-section=".text.$2" "$1" /dev/stdout |
+		od -An -tx1 -j "$3" -N "$4" | tr -d ' \n'
+}
+
+# movabs_at(object, function) - offset of runtime_const_ptr()'s movabs
+movabs_at()
+{
+	local o
+	o=$(objdump -d --section=".text.$2" "$1" |
+		awk '/movabs +\$0x123456789abcdef,/ { sub(":", "", $1); print $1; exit }')
+	[ -z "$o" ] || echo $((0x$o))
+}
+
+# rewritten(function, REX + opcode + ModRM) - OUT.o reads the export
+# where PATCHED.o had the movabs: mov lg_ptr_max(%rip), %reg; nopl (%rax)
+rewritten()
+{
+	local o
+	o=$(movabs_at "$dir/patched.o" "$1")
+	[ -n "$o" ] &&
+		[ "$(text_bytes "$out" "$1" "$o" 10)" = "${2}000000000f1f00" ] &&
+		readelf -rW "$out" | awk -v f="'.rela.text.$1'" -v off="$(printf %016x $((o + 3)))" '
+			/^Relocation section/ { in_f = ($3 == f) }
+			in_f && $1 == off && $3 == "R_X86_64_PC32" && $5 == "lg_ptr_max" &&
+				$6 == "-" && $7 == "4" { found = 1 }
+			END { exit !found }'
+}
+
+# orc_at(function, offsets...) - .orc_unwind_ip points at these offsets
+orc_at()
+{
+	local f=$1 o
+	o=$(movabs_at "$dir/patched.o" "$f")
+	shift
+	for d in "$@"; do
+		readelf -rW "$out" | awk -v f="'.rela.orc_unwind_ip'" -v t=".text.$f" \
+			-v a="$(printf %x $((o + d)))" '
+			/^Relocation section/ { in_f = ($3 == f) }
+			in_f && $5 == t && $7 == a { found = 1 }
+			END { exit !found }' || return 1
+	done
+}
+
+t_rtconst()
+{
+	if [ "${arch%%-*}" = arm64 ]; then
+		check "refused: arm64's runtime_const_ptr" \
+			refused "runtime_ptr_lg_ptr_max: checked\\+0xc uses the runtime constant 'lg_ptr_max': .* only x86_64's"
+		return
+	fi
+	check "exit 0" status 0
+	check "checked changed" has changed checked lg_t_checked
+	check "checked_r9 changed" has changed checked_r9 lg_t_checked_r9
+	check "unrelated unchanged" lacks unrelated
+	check "PATCHED.o has the movabs in checked" eval '[ -n "$(movabs_at "$dir/patched.o" checked)" ]'
+	check "in r9" eval 'objdump -d "$dir/patched.o" | grep -q "movabs \$0x123456789abcdef,%r9"'
+	check "checked: mov lg_ptr_max(%rip), %rax; nopl, PC32 lg_ptr_max-4" \
+		rewritten checked 488b05
+	check "checked_r9: REX.R mov lg_ptr_max(%rip), %r9" rewritten checked_r9 4c8b0d
+	check "lg_ptr_max left to the module loader" undefined lg_ptr_max
+	check "one export record for it" eval "[ \"\$(grep -c '^export	lg_ptr_max\$' '$man')\" = 1 ]"
+	check "the manifest says where" \
+		has "# checked+0x$(printf %x "$(movabs_at "$dir/patched.o" checked)"): runtime constant lg_ptr_max read from the export"
+	check "no runtime_ptr section in OUT.o" eval "! readelf -SW '$out' | grep -q runtime_"
+	check "ORC still at the mov and after the nopl" orc_at checked 0 10
+	check "ORC of checked_r9 too" orc_at checked_r9 0 10
+	check "and nowhere else" section_size .orc_unwind_ip 000010
+}
+
+t_rtconst_hidden()
+{
+	check "refused: lg_hidden_max is not exported" \
+		refused "runtime_ptr_lg_hidden_max: checked\\+0x[0-9a-f]+ reads the runtime constant 'lg_hidden_max', which is not exported"
+	check "no OUT.o" eval "[ ! -e '$out' ]"
+}
+
+t_rtconst_shape()
+{
+	check "refused: not a movabs" refused "runtime_ptr_lg_ptr_max: checked\\+0x[0-9a-f]+ is not movabs .*bytes .*48 c7 c0 67 45 23 01"
+}
+
+t_rtconst_shift()
+{
+	check "refused: a runtime shift" \
+		refused "runtime_shift_lg_shift: checked\\+0x[0-9a-f]+ uses the runtime constant 'lg_shift' \\(runtime_const_shift_right_32\\)"
+}
+
+t_rtconst_into()
+{
+	check "refused: __ex_table points into the movabs" \
+		refused "__ex_table\\+0 refers into the runtime constant's movabs at checked\\+0x"
+}
+
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(string inline newfunc newdata staticlocal data
 	nochange isra isra/PATCHED_CLONE exports init notrace extable jumplabel
 	jumplabel:KEY_UNEXPORTED orc alt alt:ALT_UNEXPORTED notrace_static
-	notrace_static:TAKEN exportset exportset/VERSION once lines dyndbg reltype)
+	notrace_static:TAKEN exportset exportset/VERSION once lines dyndbg reltype
+	rtconst rtconst:HIDDEN rtconst:SHAPE rtconst:SHIFT rtconst:INTO)
 
 for a in x86_64 arm64 arm64-callops x86_64-kasan; do
 	if [ "${a%-*}" != x86_64 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then
@@ -440,6 +537,8 @@ for a in x86_64 arm64 arm64-callops x86_64-kasan; do
 		both=
 		[ "${c#*:}" = "$c" ] || both=${c#*:}
 		c=${c%%:*}
+		# x86_64's runtime_const_ptr() shapes; arm64 has its own
+		[ "$a" = x86_64 ] || [ "$c" != rtconst ] || [ -z "$both" ] || continue
 		base=${c%%/*}
 		variant=
 		[ "$c" = "$base" ] || variant=${c#*/}
