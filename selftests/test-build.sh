@@ -419,16 +419,6 @@ test_new_data() {
 	unload_mod "$m"
 }
 
-# have_uaccess_fix(mod) - have(mod), but x86_64 6.12 has access_ok() read
-# USER_PTR_MAX as a runtime constant that lg-diff does not carry yet:
-# build-fixes.sh checks that the fix is refused for it there
-have_uaccess_fix() {
-	case $(uname -m)-$(uname -r) in
-	x86_64-6.12.*) skip "$1: refused on x86_64 6.12, access_ok()'s runtime_ptr_USER_PTR_MAX is not carried yet" ;;
-	esac
-	have "$1"
-}
-
 # console_level() - the console log level (first field of printk's sysctl)
 console_level() {
 	cut -f1 /proc/sys/kernel/printk
@@ -450,7 +440,7 @@ syslog() {
 # module would hold nothing to restore (result 0, the console stays off).
 test_static_local() {
 	m=livegraft-lgb_static
-	have_uaccess_fix "$m"
+	have "$m"
 	load_livegraft
 	old=$(console_level)
 	echo 6 >/proc/sys/kernel/printk
@@ -482,7 +472,7 @@ dir_list() {
 # EFAULT through the patched code, not an oops (the guest panics on one).
 test_user_access() {
 	m=livegraft-lgb_uaccess
-	have_uaccess_fix "$m"
+	have "$m"
 	d=$LG_TMP/lgb-dir
 	mkdir -p "$d" && touch "$d/lgb-hidden" "$d/lgb-shown"
 	assert_eq "the directory before the patch" "lgb-hidden lgb-shown " "$(dir_list "$d")"
