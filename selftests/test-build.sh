@@ -487,6 +487,44 @@ test_user_access() {
 	unload_mod "$m"
 }
 
+# kpatch callbacks in a module's file are that module's object's: they run
+# for binfmt_misc when it is loaded, before the patch (at the patch) or
+# after it (when it loads, on the module-coming path), never for vmlinux.
+test_kpatch_module_callbacks() {
+	kpmod=livegraft-lgb_kpmodcb
+	have $kpmod
+	[ -f "$LG_MODDIR/binfmt_misc.ko" ] ||
+		die "the target's binfmt_misc.ko is not in $LG_MODDIR (selftests/target-modules)"
+	load_livegraft
+	kp_mark modcb-first
+	load_mod binfmt_misc
+	load_patch $kpmod
+	assert_eq "callbacks when patching a loaded binfmt_misc" "lgb-modcb: pre_patch binfmt_misc
+lgb-modcb: post_patch binfmt_misc" "$(kp_since modcb-first lgb-modcb:)"
+	kp_mark modcb-disable
+	disable_patch $kpmod
+	assert_eq "callbacks when unpatching it" "lgb-modcb: pre_unpatch binfmt_misc
+lgb-modcb: post_unpatch binfmt_misc" "$(kp_since modcb-disable lgb-modcb:)"
+	unload_mod $kpmod
+	unload_mod binfmt_misc
+
+	kp_mark modcb-later
+	load_patch $kpmod
+	assert_eq "no callback while binfmt_misc is not loaded" "" \
+		"$(kp_since modcb-later lgb-modcb:)"
+	kp_mark modcb-coming
+	load_mod binfmt_misc
+	assert_eq "callbacks when binfmt_misc loads after the patch" "lgb-modcb: pre_patch binfmt_misc
+lgb-modcb: post_patch binfmt_misc" "$(kp_since modcb-coming lgb-modcb:)"
+	kp_mark modcb-going
+	unload_mod binfmt_misc
+	assert_eq "callbacks when binfmt_misc unloads" "lgb-modcb: pre_unpatch binfmt_misc
+lgb-modcb: post_unpatch binfmt_misc" "$(kp_since modcb-going lgb-modcb:)"
+	disable_patch $kpmod
+	unload_mod $kpmod
+}
+
+run_test "kpatch callbacks of a module's object, at the patch and when the module loads (binfmt_misc)" test_kpatch_module_callbacks
 run_test "a static function inlined into its caller (task_cpus_allowed into proc_pid_status)" test_inlined_callee
 run_test "new global data in the patch module (loadavg_proc_show's read counter)" test_new_data
 run_test "a static local of the running kernel, not a copy (do_syslog's saved_console_loglevel)" test_static_local

@@ -71,6 +71,8 @@ build_module_fix
 build lgb_kpcb kpatch-callbacks.patch
 build lgb_kpshadow kpatch-shadow.patch
 build lgb_kpsyscall kpatch-syscall.patch
+# Callbacks of a module's object (binfmt_misc), run when it loads.
+build lgb_kpmodcb kpatch-module-callbacks.patch
 
 # The fix set of issue 10 (test-build.sh proves each live), on every
 # target. Where the report shows what the fix is about, check it here.
