@@ -92,6 +92,36 @@ user_patch_module()
 	return $rc
 }
 
+# command_new_and_test(arch) - the livegraft command's prepare and test
+# steps: `livegraft new`'s skeleton builds with make extmod, and
+# `livegraft test` fails it in a guest (unedited, it refuses to load); a
+# real patch module passes `livegraft test` with its smoke script
+command_new_and_test()
+{
+	local dir out rc=1 lg=tools/livegraft/livegraft
+
+	dir=$(mktemp -d)
+	if (cd "$dir" && "$top/$lg" new lg_skel cmdline_proc_show >/dev/null) &&
+		make -s ARCH="$1" KVER="$kver" extmod M="$dir/lg_skel" >/dev/null; then
+		out=$("$lg" test "$dir/lg_skel/lg_skel.ko" --arch "$1" --kver "$kver" 2>&1)
+		rc=$?
+	fi
+	if [ "$rc" -ne 0 ] && grep -q "insmod .*lg_skel.ko failed: .*Invalid argument" <<<"$out"; then
+		mkdir "$dir/my_patch"
+		sed 's/livegraft_sample/my_patch/g' samples/livegraft-sample.c >"$dir/my_patch/my_patch.c"
+		echo 'obj-m := my_patch.o' >"$dir/my_patch/Kbuild"
+		echo 'grep -qx "my_patch: this has been live patched" /proc/cmdline' >"$dir/smoke.sh"
+		make -s ARCH="$1" KVER="$kver" extmod M="$dir/my_patch" >/dev/null &&
+			"$lg" test "$dir/my_patch/my_patch.ko" "$dir/smoke.sh" \
+				--arch "$1" --kver "$kver" >/dev/null
+		rc=$?
+	else
+		rc=1
+	fi
+	rm -rf "$dir"
+	return $rc
+}
+
 if [ -n "$debug" ]; then
 	step "harness: a leak fails the run (kmemleak)" \
 		harness_kselftest_catches "$1" "unreferenced object 0x" LG_FAULT=leak
@@ -143,6 +173,8 @@ for kver in $kvers; do
 		step "build $tag" make -s ARCH="$arch" KVER="$kver" || continue
 		step "user patch module $tag: make extmod, make vm-run" \
 			user_patch_module "$arch"
+		step "livegraft new and livegraft test $tag" \
+			command_new_and_test "$arch"
 		# The fixes of selftests/build made into patch modules for
 		# test-build.sh in the guest (a target's first build prepares
 		# its source tree: minutes).

@@ -157,6 +157,9 @@ stage_initramfs()
 		build_static "$root/usr/bin/test_klp-call_getpid" \
 			"$ksft/livepatch/test_klp-call_getpid.c"
 	fi
+	# The operator's command, where the package installs it
+	# (tools/livegraft/livegraft); test-command.sh drives it.
+	install -m 0755 "$top/tools/livegraft/livegraft" "$root/usr/sbin/livegraft"
 	# kselftest's runner calls /usr/bin/timeout with GNU options.
 	install -m 0755 "$here/guest/timeout.sh" "$root/usr/bin/timeout"
 
