@@ -43,7 +43,9 @@ checkpatch ",CAMELCASE,PREFER_DEFINED_ATTRIBUTE_MACRO" "${csrc[@]}"
 mapfile -t csrc < <(files 'tools/livegraft-build/include/*.h')
 checkpatch ",CAMELCASE,COMPLEX_MACRO,MACRO_ARG_REUSE" "${csrc[@]}"
 
-mapfile -t shsrc < <(files '*.sh' .ci/run tools/livegraft-build/livegraft-build)
+mapfile -t shsrc < <(files '*.sh' .ci/run tools/livegraft-build/livegraft-build \
+	packaging/initramfs-tools/hooks/livegraft \
+	packaging/initramfs-tools/scripts/init-premount/livegraft)
 if [ ${#shsrc[@]} -gt 0 ]; then
 	echo "[lint] shellcheck on ${#shsrc[@]} shell scripts"
 	# Warnings and errors; the style notes (quote every expansion, ...)
