@@ -134,7 +134,9 @@ else
 		env LGB_WARM=1 selftests/build/test-driver.sh
 	# Packaging (scripts/pkg-check.sh, Documentation/packaging.md): the
 	# .debs, lintian, DKMS for each architecture on the first kernel, the
-	# boot unit, the initramfs, the Ansible rollout; about a minute.
+	# packaged livegraft-build (a minute: it builds livegraft.ko for its
+	# make extmod), the boot unit, the initramfs, the Ansible rollout;
+	# about two minutes in all.
 	host_step "package: dpkg-buildpackage, the .debs unpacked and checked (host)" \
 		scripts/pkg-check.sh deb
 	host_step "package: lintian, no error or warning (host)" scripts/pkg-check.sh lintian
@@ -142,6 +144,8 @@ else
 		host_step "package: dkms build of livegraft-dkms for $arch $kver (host)" \
 			scripts/pkg-check.sh dkms "$arch" "$kver"
 	done
+	host_step "package: the packaged livegraft-build makes a patch module, x86_64 $kver (host)" \
+		scripts/pkg-check.sh livegraft-build "$kver"
 	host_step "package: systemd-analyze verify livegraft.service (host)" \
 		scripts/pkg-check.sh unit
 	host_step "package: mkinitramfs with the livegraft hook, x86_64 $kver (host)" \

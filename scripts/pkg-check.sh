@@ -19,6 +19,10 @@
 #                                  script (in a private mount namespace):
 #                                  the patch, livegraft.ko and the command
 #                                  are in the image
+#        pkg-check.sh livegraft-build [KVER]   the packaged livegraft-build
+#                                  makes a patch module of
+#                                  selftests/build/cmdline-string.patch for
+#                                  x86_64 KVER, its tree left as installed
 #        pkg-check.sh ansible      the rollout example: syntax check, then a
 #                                  real run against this host, where
 #                                  livegraft.ko is not loaded: it must stop
@@ -226,6 +230,45 @@ step_initramfs()
 	rm -rf "$W/initrd"
 }
 
+# The packaged driver, as installed: /usr and /var are overlays in a
+# private mount namespace, so that /usr/lib/livegraft is the package's and
+# what the build writes into the cache (lgbuild/livegraft: livegraft.ko for
+# make extmod) goes with the namespace. A warm target only: a cold
+# preparation takes minutes (make build-patch does it once).
+step_livegraft_build()
+{
+	local kver=${1:-6.1} ov=$W/overlay-lgb out=$W/lgb-out release ko
+
+	need unshare
+	need_root
+	release=$(cat "$LG_CACHE/$kver-amd64/release" 2>/dev/null) ||
+		skip "no cached target $kver-amd64"
+	[ -s "$LG_CACHE/lgbuild/$kver-amd64/stamp" ] ||
+		skip "livegraft-build's tree for x86_64 $kver is not prepared (make build-patch prepares it, minutes)"
+	unshare -m true 2>/dev/null || skip "no private mount namespace here (unshare -m)"
+	rm -rf "$ov" "$out" && mkdir -p "$ov"/{usr,usr.w,var,var.w} "$out"
+	nice -n 19 unshare -m bash -euc '
+		ov=$1 root=$2 kver=$3 out=$4 fix=$5
+		mount -t overlay overlay -o "lowerdir=/usr,upperdir=$ov/usr,workdir=$ov/usr.w" /usr
+		mount -t overlay overlay -o "lowerdir=/var,upperdir=$ov/var,workdir=$ov/var.w" /var
+		cp -a "$root/usr/." /usr/
+		touch "$ov/installed"
+		LG_CACHE=/var/cache/livegraft livegraft-build --arch x86_64 --kver "$kver" \
+			--out "$out" "$fix"
+	' - "$ov" "$ROOT" "$kver" "$out" "$top/selftests/build/cmdline-string.patch" \
+		>"$W/livegraft-build.log" 2>&1 || {
+		tail -n 20 "$W/livegraft-build.log" >&2
+		fail "the packaged livegraft-build"
+	}
+	ko=$out/livegraft-cmdline_string.ko
+	[ -f "$ko" ] || fail "no $ko"
+	modinfo -F vermagic "$ko" | grep -q "^$release " || fail "$ko is not for $release"
+	# The installed tree stays as the package left it.
+	f=$(find "$ov/usr/lib/livegraft" -newer "$ov/installed" | head -n 3)
+	[ -z "$f" ] || fail "livegraft-build wrote into /usr/lib/livegraft: $f"
+	rm -rf "$ov"
+}
+
 # The real run: two inventory names for this host, both through the local
 # connection, the canary first. livegraft.ko is not loaded on the host
 # (the host never loads livegraft's modules), so the packaged command's
@@ -260,10 +303,10 @@ step_ansible()
 }
 
 case "${1:-}" in
-deb | lintian | dkms | unit | initramfs | ansible)
+deb | lintian | dkms | unit | initramfs | livegraft-build | ansible)
 	s=$1
 	shift
-	"step_$s" "$@"
+	"step_${s//-/_}" "$@"
 	;;
-*) sed -n 's/^# \{0,1\}//; 6,28p' "$0" >&2; exit 1 ;;
+*) sed -n 's/^# \{0,1\}//; 6,32p' "$0" >&2; exit 1 ;;
 esac
