@@ -45,12 +45,15 @@ $(error ARCH must be x86_64 or arm64, not '$(ARCH)')
 endif
 
 TARGET := $(LG_CACHE)/$(KVER)-$(DEBARCH)
+# Where builds go; the packaged livegraft-build, whose tree is read-only,
+# moves it under its cache.
+LG_BUILD_ROOT ?= build
 ifeq ($(origin KDIR),undefined)
 KDIR := $(TARGET)/kdir
-BUILD ?= build/$(ARCH)-$(KVER)
+BUILD ?= $(LG_BUILD_ROOT)/$(ARCH)-$(KVER)
 TARGET_STAMP := $(TARGET)/release
 else
-BUILD ?= build/$(ARCH)-local
+BUILD ?= $(LG_BUILD_ROOT)/$(ARCH)-local
 TARGET_STAMP :=
 endif
 # KVER=6.1-debug: Debian's 6.1 source with KASAN, lockdep, kmemleak...,

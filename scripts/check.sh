@@ -49,6 +49,29 @@ step()
 	fi
 }
 
+# host_step(name, cmd...) - step() for a host step that may not run on
+# this machine: exit 77 counts as skipped (the step printed why); the
+# summary gives each one's time
+host_step()
+{
+	local name=$1 t0 rc
+	shift
+	t0=$(date +%s)
+	"$@"
+	rc=$?
+	name="$name ($(($(date +%s) - t0)) s)"
+	if [ $rc -eq 0 ]; then
+		passed=$((passed + 1))
+		summary+=("ok      $name")
+	elif [ $rc -eq 77 ]; then
+		skipped=$((skipped + 1))
+		summary+=("skip    $name")
+	else
+		failed=$((failed + 1))
+		summary+=("not ok  $name")
+	fi
+}
+
 # harness_catches(what, timeout, cmd) - the VM runner must fail a guest
 # whose command breaks the kernel in this way, and say why
 harness_catches()
@@ -139,6 +162,26 @@ else
 	step "lg-diff unit tests (host)" make -s -C tools/livegraft-build check
 	step "livegraft-build's refusals; a build leaves the pristine source alone (host)" \
 		env LGB_WARM=1 selftests/build/test-driver.sh
+	# Packaging (scripts/pkg-check.sh, Documentation/packaging.md): the
+	# .debs, lintian, DKMS for each architecture on the first kernel, the
+	# packaged livegraft-build (a minute: it builds livegraft.ko for its
+	# make extmod), the boot unit, the initramfs, the Ansible rollout;
+	# about two minutes in all.
+	host_step "package: dpkg-buildpackage, the .debs unpacked and checked (host)" \
+		scripts/pkg-check.sh deb
+	host_step "package: lintian, no error or warning (host)" scripts/pkg-check.sh lintian
+	for arch in "$@"; do
+		host_step "package: dkms build of livegraft-dkms for $arch $kver (host)" \
+			scripts/pkg-check.sh dkms "$arch" "$kver"
+	done
+	host_step "package: the packaged livegraft-build makes a patch module, x86_64 $kver (host)" \
+		scripts/pkg-check.sh livegraft-build "$kver"
+	host_step "package: systemd-analyze verify livegraft.service (host)" \
+		scripts/pkg-check.sh unit
+	host_step "package: mkinitramfs with the livegraft hook, x86_64 $kver (host)" \
+		scripts/pkg-check.sh initramfs "$kver"
+	host_step "package: Ansible rollout, syntax and a real run stopped at the canary (host)" \
+		scripts/pkg-check.sh ansible
 	step "harness catches a kernel panic" \
 		harness_catches "$1" "the kernel reported an error" 300 'echo c >/proc/sysrq-trigger'
 	step "harness catches a hung guest" \

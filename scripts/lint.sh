@@ -44,7 +44,9 @@ mapfile -t csrc < <(files 'tools/livegraft-build/include/*.h')
 checkpatch ",CAMELCASE,COMPLEX_MACRO,MACRO_ARG_REUSE" "${csrc[@]}"
 
 mapfile -t shsrc < <(files '*.sh' .ci/run tools/livegraft-build/livegraft-build \
-	tools/livegraft/livegraft tools/livegraft/completion.bash)
+	tools/livegraft/livegraft tools/livegraft/completion.bash \
+	packaging/initramfs-tools/hooks/livegraft \
+	packaging/initramfs-tools/scripts/init-premount/livegraft)
 if [ ${#shsrc[@]} -gt 0 ]; then
 	echo "[lint] shellcheck on ${#shsrc[@]} shell scripts"
 	# Warnings and errors; the style notes (quote every expansion, ...)
