@@ -490,6 +490,7 @@ test_user_access() {
 # kpatch callbacks in a module's file are that module's object's: they run
 # for binfmt_misc when it is loaded, before the patch (at the patch) or
 # after it (when it loads, on the module-coming path), never for vmlinux.
+# Their messages carry binfmt_misc.c's pr_fmt.
 test_kpatch_module_callbacks() {
 	kpmod=livegraft-lgb_kpmodcb
 	have $kpmod
@@ -499,27 +500,27 @@ test_kpatch_module_callbacks() {
 	kp_mark modcb-first
 	load_mod binfmt_misc
 	load_patch $kpmod
-	assert_eq "callbacks when patching a loaded binfmt_misc" "lgb-modcb: pre_patch binfmt_misc
-lgb-modcb: post_patch binfmt_misc" "$(kp_since modcb-first lgb-modcb:)"
+	assert_eq "callbacks when patching a loaded binfmt_misc" "binfmt_misc: lgb-modcb: pre_patch binfmt_misc
+binfmt_misc: lgb-modcb: post_patch binfmt_misc" "$(kp_since modcb-first 'binfmt_misc: lgb-modcb:')"
 	kp_mark modcb-disable
 	disable_patch $kpmod
-	assert_eq "callbacks when unpatching it" "lgb-modcb: pre_unpatch binfmt_misc
-lgb-modcb: post_unpatch binfmt_misc" "$(kp_since modcb-disable lgb-modcb:)"
+	assert_eq "callbacks when unpatching it" "binfmt_misc: lgb-modcb: pre_unpatch binfmt_misc
+binfmt_misc: lgb-modcb: post_unpatch binfmt_misc" "$(kp_since modcb-disable 'binfmt_misc: lgb-modcb:')"
 	unload_mod $kpmod
 	unload_mod binfmt_misc
 
 	kp_mark modcb-later
 	load_patch $kpmod
 	assert_eq "no callback while binfmt_misc is not loaded" "" \
-		"$(kp_since modcb-later lgb-modcb:)"
+		"$(kp_since modcb-later 'binfmt_misc: lgb-modcb:')"
 	kp_mark modcb-coming
 	load_mod binfmt_misc
-	assert_eq "callbacks when binfmt_misc loads after the patch" "lgb-modcb: pre_patch binfmt_misc
-lgb-modcb: post_patch binfmt_misc" "$(kp_since modcb-coming lgb-modcb:)"
+	assert_eq "callbacks when binfmt_misc loads after the patch" "binfmt_misc: lgb-modcb: pre_patch binfmt_misc
+binfmt_misc: lgb-modcb: post_patch binfmt_misc" "$(kp_since modcb-coming 'binfmt_misc: lgb-modcb:')"
 	kp_mark modcb-going
 	unload_mod binfmt_misc
-	assert_eq "callbacks when binfmt_misc unloads" "lgb-modcb: pre_unpatch binfmt_misc
-lgb-modcb: post_unpatch binfmt_misc" "$(kp_since modcb-going lgb-modcb:)"
+	assert_eq "callbacks when binfmt_misc unloads" "binfmt_misc: lgb-modcb: pre_unpatch binfmt_misc
+binfmt_misc: lgb-modcb: post_unpatch binfmt_misc" "$(kp_since modcb-going 'binfmt_misc: lgb-modcb:')"
 	disable_patch $kpmod
 	unload_mod $kpmod
 }
