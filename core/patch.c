@@ -28,6 +28,8 @@
 /* See core.h: serialises every change of patch state. */
 DEFINE_MUTEX(lg_mutex);
 LIST_HEAD(lg_patches);
+/* The last patch's stats.enable_seq. lg_mutex. */
+static u64 lg_enable_seq;
 
 /*
  * Runs free_patch_work(), which releases patch modules: livegraft itself
@@ -439,6 +441,11 @@ int lg_enable_patch(struct lg_patch *desc)
 			       patch->name, ret);
 	}
 	if (!ret) {
+		/*
+		 * Each function's replacements stack in the order of this
+		 * number: tools read the top patch from it.
+		 */
+		patch->stats.enable_seq = ++lg_enable_seq;
 		list_add_tail(&patch->node, &lg_patches);
 		ret = __lg_enable_patch(patch);
 	}

@@ -127,6 +127,8 @@ ssize_t lg_transition_stats(struct lg_live_patch *patch, char *buf)
 		len += sysfs_emit_at(buf, len, "%s: %u\n", moved_by[i],
 				     live ? atomic_read(&lg_moved_count[i]) :
 					    patch->stats.moved[i]);
+	len += sysfs_emit_at(buf, len, "enable_seq: %llu\n",
+			     patch->stats.enable_seq);
 	return len;
 }
 

@@ -160,6 +160,8 @@ if [ -n "$debug" ]; then
 else
 	step "lint" make -s lint KVER="$kver"
 	step "lg-diff unit tests (host)" make -s -C tools/livegraft-build check
+	step "the livegraft command on made-up sysfs and ftrace trees (host)" \
+		tools/livegraft/tests/run.sh
 	step "livegraft-build's refusals; a build leaves the pristine source alone (host)" \
 		env LGB_WARM=1 selftests/build/test-driver.sh
 	# Packaging (scripts/pkg-check.sh, Documentation/packaging.md): the

@@ -122,6 +122,11 @@ test_load_unload() {
 	has '^  vmlinux: patched$'
 	has '^    cmdline_proc_show,1 \(under test_lg_livepatch\)$'
 	has '^    cmdline_proc_show,1 \(on top\)$'
+	# The stack order status reads: the later patch has the higher number.
+	s1=$(sed -n 's/^enable_seq: //p' "$LG_SYSFS/livegraft_sample/stats")
+	s2=$(sed -n 's/^enable_seq: //p' "$LG_SYSFS/test_lg_livepatch/stats")
+	[ -n "$s1" ] && [ -n "$s2" ] && [ "$s2" -gt "$s1" ] ||
+		die "stats' enable_seq: livegraft_sample '$s1', test_lg_livepatch '$s2'"
 	lg_json 0 list --json
 	js_is .livegraft_loaded true
 	js_is '.patches[0].name' '"livegraft_sample"'
