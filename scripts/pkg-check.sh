@@ -90,7 +90,8 @@ step_deb()
 	# lg-diff was built for this host and runs.
 	"$ROOT/usr/lib/livegraft/bin/lg-diff" --help >/dev/null 2>&1
 	f=$?
-	[ $f -ne 127 ] && [ $f -ne 126 ] || fail "lg-diff does not run"
+	# 1: its usage; anything above 2 (its refusal) is no answer of its.
+	[ $f -le 2 ] || fail "lg-diff does not run (exit $f)"
 	pp "$(cd "$W" && ls ./*.deb | tr '\n' ' ')"
 }
 
@@ -109,8 +110,8 @@ step_lintian()
 	[ $rc -eq 0 ] || fail "lintian"
 }
 
-# A file or directory listing of the host's DKMS places, to compare.
-host_dkms_state() { ls -la /var/lib/dkms /usr/src 2>/dev/null; }
+# Every file and directory of the host's DKMS places, to compare.
+host_dkms_state() { find /var/lib/dkms /usr/src -printf '%p %s %T@\n' 2>/dev/null | sort; }
 
 step_dkms()
 {
