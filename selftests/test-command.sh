@@ -49,6 +49,13 @@ lg_json() {
 }
 
 # has(text) - the last command's output has a line matching it (grep -E)
+# How verify says "redirected" here: arm64 6.1's ftrace names no handler,
+# and verify says that its proof is the I flag.
+REDIR='redirected'
+case "$(uname -m) $(uname -r)" in
+"aarch64 6.1."*) REDIR='redirected \(ftrace shows the I flag; it names no handler here\)' ;;
+esac
+
 has() {
 	grep -qE "$1" "$LG_TMP/out" || die "no line matches '$1'"
 }
@@ -142,8 +149,8 @@ test_load_unload() {
 	js_is '.patches[0].objects[0].functions[0].top_patch' '"test_lg_livepatch"'
 	js_is '.patches[1].name' '"test_lg_livepatch"'
 	lg_rc 0 verify
-	has '^livegraft_sample: vmlinux: cmdline_proc_show: redirected$'
-	has '^test_lg_livepatch: vmlinux: cmdline_proc_show: redirected$'
+	has "^livegraft_sample: vmlinux: cmdline_proc_show: $REDIR\$"
+	has "^test_lg_livepatch: vmlinux: cmdline_proc_show: $REDIR\$"
 	lg_json 0 verify --json
 	js_is .code 0
 	js_is '.functions[0].redirected' true
@@ -245,8 +252,8 @@ test_stalled() {
 	grep -q '^\.patches\[0\]\.pending	[1-9]' "$LG_TMP/json" || die "no pending count"
 	# Redirected at the start of the transition, before any task moved.
 	lg_rc 0 verify
-	has "^$LP: $BUSY: test_lg_busy_sleep: redirected$"
-	has "^$LP: $BUSY: test_lg_busy_wait: redirected$"
+	has "^$LP: $BUSY: test_lg_busy_sleep: $REDIR\$"
+	has "^$LP: $BUSY: test_lg_busy_wait: $REDIR\$"
 	lg_rc 3 wait $LP --timeout 1
 	has "still in transition after 1 s"
 
@@ -358,7 +365,7 @@ test_verify_module() {
 	js_is '.functions[0].ftrace' null
 	load_mod livegraft-target
 	lg_rc 0 verify livegraft_sample_mod
-	has "^livegraft_sample_mod: livegraft_target: livegraft_target_answer: redirected$"
+	has "^livegraft_sample_mod: livegraft_target: livegraft_target_answer: $REDIR\$"
 	grep -q "^livegraft_target_answer \[livegraft_target\] ([0-9]*) .* I" \
 		/sys/kernel/tracing/enabled_functions || die "not in enabled_functions"
 	unload_mod livegraft-target
