@@ -106,7 +106,7 @@ static bool is_label(struct lgsym *s)
 	return s->bind == STB_LOCAL && s->sec && !strncmp(s->name, ".L", 2);
 }
 
-static struct lgsym *section_symbol(struct lgsec *sec)
+struct lgsym *lg_section_symbol(struct lgsec *sec)
 {
 	struct lgsym *s;
 
@@ -153,7 +153,7 @@ static int load_relas(struct lgelf *e)
 			rel->sym = &e->syms[GELF_R_SYM(ra.r_info)];
 			if (is_label(rel->sym)) {
 				rel->addend += rel->sym->sym.st_value;
-				rel->sym = section_symbol(rel->sym->sec);
+				rel->sym = lg_section_symbol(rel->sym->sec);
 			}
 		}
 		qsort(r->base->relas, r->base->nrelas, sizeof(struct lgrela),

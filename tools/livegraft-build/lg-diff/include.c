@@ -336,16 +336,11 @@ static void carve(struct lgdiff *d, struct lgsym *t)
  */
 void lg_add_extra(struct lgdiff *d, struct lgsec *sec)
 {
-	struct lgsym *sym = calloc(1, sizeof(*sym));
 	struct lgsec **extra = realloc(d->extra, (d->nextra + 1) * sizeof(*extra));
 
-	if (!sym || !extra)
-		err(1, "calloc");
-	sym->name = sec->name;
-	sym->type = STT_SECTION;
-	sym->bind = STB_LOCAL;
-	sym->sec = sec;
-	sec->secsym = sym;
+	if (!extra)
+		err(1, "realloc");
+	lg_section_symbol(sec);
 	d->extra = extra;
 	d->extra[d->nextra++] = sec;
 }

@@ -114,6 +114,8 @@ struct lgsym *lg_sym_at(struct lgsec *sec, GElf_Addr off);
 long lg_rela_bias(struct lgsec *sec, struct lgrela *r);
 bool lg_is_strings(struct lgsec *sec);
 bool lg_is_text(struct lgsec *sec);
+/* sec's section symbol, made the first time it is asked for */
+struct lgsym *lg_section_symbol(struct lgsec *sec);
 bool lg_is_ignored(struct lgsec *sec);
 bool lg_is_dyndbg(struct lgsec *sec);
 bool lg_is_arm64(struct lgelf *e);
