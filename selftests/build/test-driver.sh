@@ -28,39 +28,29 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
 
-# expect_refusal(name, pattern, livegraft-build args...) - exit status 2
-# and a "refused:" line matching pattern.
-expect_refusal()
+# expect_exit(status, word, name, pattern, livegraft-build args...) - the
+# exit status and a "word: " line matching pattern.
+expect_exit()
 {
-	local name=$1 pattern=$2 rc=0
+	local want=$1 word=$2 name=$3 pattern=$4 rc=0
 
-	shift 2
+	shift 4
 	timeout 120 "$lgb" "$@" >"$tmp/out" 2>&1 || rc=$?
-	if [ "$rc" = 2 ] && grep -q "refused: .*$pattern" "$tmp/out"; then
+	if [ "$rc" = "$want" ] && grep -q "$word: .*$pattern" "$tmp/out"; then
 		echo "ok      $name"
 	else
-		echo "not ok  $name (exit $rc, wanted 2 and /$pattern/):"
+		echo "not ok  $name (exit $rc, wanted $want and /$pattern/):"
 		sed 's/^/        /' "$tmp/out"
 		fails=$((fails + 1))
 	fi
 }
 
-# expect_error(name, pattern, livegraft-build args...) - exit status 1 and
-# an "error:" line matching pattern.
-expect_error()
-{
-	local name=$1 pattern=$2 rc=0
+# expect_refusal(name, pattern, args...) - refused (2), the reason named
+expect_refusal() { expect_exit 2 refused "$@"; }
 
-	shift 2
-	timeout 120 "$lgb" "$@" >"$tmp/out" 2>&1 || rc=$?
-	if [ "$rc" = 1 ] && grep -q "error: .*$pattern" "$tmp/out"; then
-		echo "ok      $name"
-	else
-		echo "not ok  $name (exit $rc, wanted 1 and /$pattern/):"
-		sed 's/^/        /' "$tmp/out"
-		fails=$((fails + 1))
-	fi
-}
+# expect_error(name, pattern, args...) - an error of use (1), named
+expect_error() { expect_exit 1 error "$@"; }
+
 
 # fake_kdir(dir, release the source makes) - the parts of a kernel built
 # with O=dir that --kdir looks at, with a Makefile that answers
