@@ -152,6 +152,8 @@ stage_initramfs()
 	build_static "$root/usr/bin/runas" "$here/guest/runas.c"
 	# Raw system calls for test-build.sh (guest/lgb-probe.c).
 	build_static "$root/usr/bin/lgb-probe" "$here/guest/lgb-probe.c"
+	# getpid timed from user space, for the end-to-end benchmark.
+	build_static "$root/usr/bin/bench-getpid" "$here/guest/bench-getpid.c"
 	# The kernel's getpid hammer, for test_klp_syscall (6.10 and later).
 	if [ -f "$ksft/livepatch/test_klp-call_getpid.c" ]; then
 		build_static "$root/usr/bin/test_klp-call_getpid" \
@@ -180,6 +182,10 @@ stage_initramfs()
 		COLLECTION=livegraft emit_tests >"$root/kselftest/kselftest-list.txt"
 
 	cp "$top/scripts/guest/demo.sh" "$top/scripts/guest/bench.sh" "$root/root/"
+	# The scale benchmark, which bench.sh runs at its end when present.
+	if [ -f "$top/scripts/guest/bench-scale.sh" ]; then
+		cp "$top/scripts/guest/bench-scale.sh" "$root/root/"
+	fi
 	if [ -n "$extra" ]; then
 		cp -r "$extra/." "$root/extra"
 	fi

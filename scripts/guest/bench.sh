@@ -3,17 +3,122 @@
 #
 # The benchmark, in the guest, all in one boot: the cost of a call of a
 # tiny function unpatched, patched by livegraft and patched by the
-# kernel's livepatch (where the kernel has it); and how long a transition
-# takes, idle and under load, for both. Prints "BENCH <key> <value>".
+# kernel's livepatch (where the kernel has it); the same from user space,
+# through the getpid system call; how long a transition takes, idle and
+# under load, for both; then the scale benchmark (bench-scale.sh) when the
+# guest has it. Prints "BENCH <key> <value>", and "BENCH done" at the end
+# whatever happened: every wait is bounded (BOUND seconds), a wait that
+# runs out makes its figure "timeout" and the bench goes on.
 
 mods=/lib/modules/$(uname -r)/extra
 CALLS=${CALLS:-1000000}
+E2E_CALLS=${E2E_CALLS:-300000}
 RUNS=${RUNS:-5}
+BOUND=${BOUND:-30}
+SCALE_THREADS=${SCALE_THREADS:-100 1000 10000}
+SCALE_BOUND=${SCALE_BOUND:-60}
+SCALE_TIMEOUT=${SCALE_TIMEOUT:-900}
 KLP=/sys/kernel/livepatch
+LG=/sys/kernel/livegraft
+# Set once a patch could not be taken away in time: that framework is
+# measured no more in this boot ("-"), its module stays.
+lg_stuck=
+klp_stuck=
 
-# median - of the numbers on stdin
+# note(text) - on stderr, which the console shows too: never taken for a
+# figure by the $(...) around the measurements
+note() {
+	echo "BENCH note $*" >&2
+}
+
+# median - of the numbers on stdin; "timeout" when any run timed out
 median() {
-	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+	sort -n | awk '
+		$1 == "timeout" { t = 1 }
+		$1 ~ /^[0-9.]+$/ { v[++n] = $1 }
+		END {
+			if (t) print "timeout"
+			else if (n) print v[int((n + 1) / 2)]
+			else print "-"
+		}'
+}
+
+now_s() {
+	cut -d. -f1 /proc/uptime
+}
+
+# wait_for(seconds, command...) - until the command succeeds; 1 when the
+# time runs out first
+wait_for() {
+	end=$(($(now_s) + $1))
+	shift
+	until "$@"; do
+		[ "$(now_s)" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+is_done() {
+	[ "$(cat "$1/transition" 2>/dev/null)" = 0 ]
+}
+
+is_gone() {
+	[ ! -e "$1" ]
+}
+
+wait_done() {
+	wait_for "$BOUND" is_done "$1"
+}
+
+wait_gone() {
+	wait_for "$BOUND" is_gone "$1"
+}
+
+# unpatch(sysfs dir of the patch, module) - disable (which reverses a
+# transition still running), unload; 1 when that does not end in time
+unpatch() {
+	echo 0 >"$1/enabled" 2>/dev/null
+	if ! wait_gone "$1"; then
+		note "$2 still there ${BOUND}s after its disable: left loaded"
+		return 1
+	fi
+	rmmod "$2"
+}
+
+# lg_patch(module) - load a livegraft patch and wait for its transition:
+# 0 done, 1 the load failed, 2 timeout (the patch then taken away)
+lg_patch() {
+	insmod "$mods/$1.ko" || return 1
+	wait_done "$LG/$1" && return 0
+	note "livegraft $1: no end of transition in ${BOUND}s"
+	grep . "$LG/$1/pending" 2>/dev/null | head -n 5 | sed 's/^/BENCH note   /' >&2
+	unpatch "$LG/$1" "$1" || lg_stuck=1
+	return 2
+}
+
+no_insmod() {
+	! pidof insmod >/dev/null
+}
+
+# klp_patch(module, args) - the same for the kernel's livepatch. Its
+# insmod is bounded too: on x86_64 6.12, klp_enable_patch() itself can
+# take minutes under load (Documentation/benchmark.md); it then goes on in
+# the background, the patch counts as stuck, and settle() ends it later.
+klp_patch() {
+	mod=$1
+	shift
+	insmod "$mods/$mod.ko" "$@" >/dev/null 2>/tmp/insmod.err &
+	ipid=$!
+	if ! wait_for "$BOUND" no_insmod; then
+		note "livepatch $mod: insmod still in the kernel after ${BOUND}s"
+		klp_stuck=1
+		return 2
+	fi
+	wait $ipid || { cat /tmp/insmod.err >&2; return 1; }
+	wait_done "$KLP/$mod" && return 0
+	note "livepatch $mod: no end of transition in ${BOUND}s"
+	unpatch "$KLP/$mod" "$mod" || klp_stuck=1
+	return 2
 }
 
 # call_costs(n) - RUNS rounds, each timing CALLS calls of each of the n
@@ -34,52 +139,112 @@ call_costs() {
 	done
 }
 
-wait_gone() {
-	while [ -e "$1" ]; do sleep 0.05; done
-}
-
-wait_done() {
-	while [ "$(cat "$1/transition" 2>/dev/null)" != 0 ]; do sleep 0.05; done
+# e2e_costs() - RUNS rounds of E2E_CALLS getpid calls from user space:
+# unpatched, patched by livegraft, patched by the kernel's livepatch, one
+# after the other in each round
+e2e_costs() {
+	for _ in $(seq "$RUNS"); do
+		echo "unpatched $(bench-getpid "$E2E_CALLS")"
+		if [ -z "$lg_stuck" ]; then
+			lg_patch test_lg_bench_e2e_patch
+			case $? in
+			0)
+				echo "livegraft $(bench-getpid "$E2E_CALLS")"
+				unpatch "$LG/test_lg_bench_e2e_patch" test_lg_bench_e2e_patch ||
+					lg_stuck=1
+				;;
+			2) echo "livegraft timeout" ;;
+			esac
+		fi
+		if [ -e "$mods/test_lg_bench_e2e_klp.ko" ] && [ -z "$klp_stuck" ]; then
+			klp_patch test_lg_bench_e2e_klp
+			case $? in
+			0)
+				echo "livepatch $(bench-getpid "$E2E_CALLS")"
+				unpatch "$KLP/test_lg_bench_e2e_klp" test_lg_bench_e2e_klp ||
+					klp_stuck=1
+				;;
+			2) echo "livepatch timeout" ;;
+			esac
+		fi
+	done >/tmp/e2e
+	for f in unpatched livegraft livepatch; do
+		grep -q "^$f " /tmp/e2e || continue
+		echo "BENCH e2e_ns_$f $(awk -v f=$f '$1 == f { print $2 }' /tmp/e2e | median)"
+	done
 }
 
 # lg_transition_ms(patch module) - load it, report its transition time,
 # disable and unload it
 lg_transition_ms() {
-	insmod "$mods/$1.ko" || exit 1
-	wait_done "/sys/kernel/livegraft/$1"
-	ns=$(sed -n 's/^last_duration_ns: //p' "/sys/kernel/livegraft/$1/stats")
-	echo 0 >"/sys/kernel/livegraft/$1/enabled"
-	wait_gone "/sys/kernel/livegraft/$1"
-	rmmod "$1"
+	lg_patch "$1"
+	case $? in
+	1) return ;;
+	2) echo timeout; return ;;
+	esac
+	ns=$(sed -n 's/^last_duration_ns: //p' "$LG/$1/stats")
+	unpatch "$LG/$1" "$1" || lg_stuck=1
 	echo "$ns" | awk '{ printf "%.3f\n", $1 / 1e6 }'
 }
 
 # klp_transition_ms(patch module, args) - the same for the kernel's
 # livepatch, timed from its own log lines
 klp_transition_ms() {
-	mod=$1
-	shift
 	echo "<5>bench: klp start" >/dev/kmsg
-	insmod "$mods/$mod.ko" "$@" || exit 1
-	wait_done "$KLP/$mod"
-	dmesg | awk -v m="'$mod': " '
+	klp_patch "$@"
+	case $? in
+	1) return ;;
+	2) echo timeout; return ;;
+	esac
+	dmesg | awk -v m="'$1': " '
 		/bench: klp start/ { s = 0; e = 0 }
 		index($0, m "starting patching transition") { s = substr($0, 2) + 0 }
 		index($0, m "patching complete") { e = substr($0, 2) + 0 }
 		END { printf "%.3f\n", (e - s) * 1000 }'
-	echo 0 >"$KLP/$mod/enabled"
-	wait_gone "$KLP/$mod"
-	rmmod "$mod"
+	unpatch "$KLP/$1" "$1" || klp_stuck=1
 }
 
-# transitions(label) - RUNS transitions of each framework
+# transitions(label) - RUNS transitions of each framework; after a
+# timeout, no more runs of that framework in this label
 transitions() {
-	v=$(for _ in $(seq "$RUNS"); do lg_transition_ms test_lg_livepatch; done | median)
+	v=$(for _ in $(seq "$RUNS"); do
+		[ -z "$lg_stuck" ] || break
+		t=$(lg_transition_ms test_lg_livepatch)
+		echo "$t"
+		[ "$t" != timeout ] || break
+	done | median)
 	echo "BENCH transition_ms_${1}_livegraft $v"
-	if [ -e "$mods/test_lg_klp.ko" ]; then
-		v=$(for _ in $(seq "$RUNS"); do klp_transition_ms test_lg_klp target=cmdline; done | median)
-		echo "BENCH transition_ms_${1}_livepatch $v"
-	fi
+	[ -e "$mods/test_lg_klp.ko" ] || return
+	v=$(for _ in $(seq "$RUNS"); do
+		[ -z "$klp_stuck" ] || break
+		t=$(klp_transition_ms test_lg_klp target=cmdline)
+		echo "$t"
+		[ "$t" != timeout ] || break
+	done | median)
+	echo "BENCH transition_ms_${1}_livepatch $v"
+}
+
+# settle() - once the load is gone, end what a timeout left behind: an
+# insmod still in the kernel, a patch still in transition (each bounded
+# again). The subshells above cannot set lg_stuck and klp_stuck for the
+# rest: whether a patch is left is read from sysfs again.
+settle() {
+	wait_for "$BOUND" no_insmod || note "an insmod still runs: its patch stays"
+	lg_stuck='' klp_stuck=''
+	for p in "$LG"/test_lg_* "$KLP"/test_lg_*; do
+		[ -e "$p" ] || continue
+		note "ending $p, left by a timeout"
+		wait_done "$p"
+		unpatch "$p" "${p##*/}"
+	done
+	for p in "$LG"/test_lg_*; do
+		[ -e "$p" ] && lg_stuck=1
+	done
+	for p in "$KLP"/test_lg_*; do
+		[ -e "$p" ] && klp_stuck=1
+	done
+	pidof insmod >/dev/null && klp_stuck=1
+	return 0
 }
 
 insmod "$mods/livegraft.ko" || exit 1
@@ -88,30 +253,26 @@ insmod "$mods/test_lg_bench.ko" || exit 1
 
 echo "BENCH kernel $(uname -r) $(uname -m)"
 echo "BENCH calls_per_run $CALLS"
+echo "BENCH e2e_calls_per_run $E2E_CALLS"
 echo "BENCH runs $RUNS"
+echo "BENCH bound_s $BOUND"
 # Both patches at once, on two of the three identical functions.
-insmod "$mods/test_lg_bench_patch.ko" || exit 1
-wait_done /sys/kernel/livegraft/test_lg_bench_patch
-n=2
-if [ -e "$mods/test_lg_bench_klp.ko" ]; then
-	insmod "$mods/test_lg_bench_klp.ko" || exit 1
-	wait_done $KLP/test_lg_bench_klp
-	n=3
+n=1
+lg_patch test_lg_bench_patch && n=2
+if [ $n = 2 ] && [ -e "$mods/test_lg_bench_klp.ko" ]; then
+	klp_patch test_lg_bench_klp && n=3
 fi
 call_costs $n >/tmp/medians
 echo "BENCH call_ns_unpatched $(sed -n 1p /tmp/medians)"
-echo "BENCH call_ns_livegraft $(sed -n 2p /tmp/medians)"
+[ $n -ge 2 ] && echo "BENCH call_ns_livegraft $(sed -n 2p /tmp/medians)"
 [ $n = 3 ] && echo "BENCH call_ns_livepatch $(sed -n 3p /tmp/medians)"
-echo 0 >/sys/kernel/livegraft/test_lg_bench_patch/enabled
-wait_gone /sys/kernel/livegraft/test_lg_bench_patch
-rmmod test_lg_bench_patch
-if [ $n = 3 ]; then
-	echo 0 >$KLP/test_lg_bench_klp/enabled
-	wait_gone $KLP/test_lg_bench_klp
-	rmmod test_lg_bench_klp
-fi
+[ $n -lt 2 ] || unpatch $LG/test_lg_bench_patch test_lg_bench_patch || lg_stuck=1
+[ $n -lt 3 ] || unpatch $KLP/test_lg_bench_klp test_lg_bench_klp || klp_stuck=1
+
+e2e_costs
 
 transitions idle
+settle
 
 # Load: CPU-bound loops, syscall loops, a fork storm.
 pids=
@@ -124,5 +285,14 @@ done
 transitions load
 # shellcheck disable=SC2086 # a list of pids
 kill $pids
-wait 2>/dev/null
+# shellcheck disable=SC2086 # a list of pids
+wait $pids 2>/dev/null
+settle
+
+# The scale benchmark ("SCALE ..." lines), bounded as a whole too.
+if [ -f /root/bench-scale.sh ]; then
+	SCALE_THREADS=$SCALE_THREADS SCALE_BOUND=$SCALE_BOUND \
+		timeout "$SCALE_TIMEOUT" sh /root/bench-scale.sh ||
+		note "bench-scale.sh: exit $? (124: stopped after ${SCALE_TIMEOUT}s)"
+fi
 echo "BENCH done"

@@ -1,0 +1,201 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-report.sh - turn what one guest boot of the benchmark printed
+# (scripts/guest/bench.sh's "BENCH key value" lines, bench-scale.sh's
+# "SCALE framework workload threads ms kib" lines) into a markdown report
+# and a plot drawn by gnuplot.
+#
+# usage: bench-report.sh BENCH.LOG REPORT.md PLOT.png
+
+set -euo pipefail
+
+log=$1
+out=$2
+png=$3
+
+# value(key) - a measured value: a number, "timeout", or "-" where it was
+# not measured
+value() {
+	awk -v k="$1" '$1 == "BENCH" && $2 == k { v = $3 } END { print v == "" ? "-" : v }' "$log"
+}
+
+num() {
+	[[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]]
+}
+
+# ratio(a, b) - a / b, or "-" unless both are numbers and b is not 0
+ratio() {
+	if num "$1" && num "$2"; then
+		awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'
+	else
+		echo -
+	fi
+}
+
+# minus(a, b) - a - b, or "-"
+minus() {
+	if num "$1" && num "$2"; then
+		awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'
+	else
+		echo -
+	fi
+}
+
+# cost_table(prefix) - unpatched, livegraft, livepatch of one measurement:
+# the time, the overhead over unpatched, the ratios
+cost_table() {
+	local base lg klp olg oklp
+
+	base=$(value "${1}_unpatched")
+	lg=$(value "${1}_livegraft")
+	klp=$(value "${1}_livepatch")
+	olg=$(minus "$lg" "$base")
+	oklp=$(minus "$klp" "$base")
+	echo "| | ns per call | overhead (ns) | x unpatched | overhead / livepatch's |"
+	echo "|---|---:|---:|---:|---:|"
+	echo "| unpatched | $base | 0 | 1.00 | |"
+	echo "| livegraft | $lg | $olg | $(ratio "$lg" "$base") | $(ratio "$olg" "$oklp") |"
+	echo "| kernel livepatch | $klp | $oklp | $(ratio "$klp" "$base") | $(ratio "$oklp" "$oklp") |"
+}
+
+# scale_rows() - "workload threads lg_ms klp_ms lg_kib" per measured pair,
+# in the order of the log
+scale_rows() {
+	awk '$1 == "SCALE" && NF >= 6 {
+		k = $3 " " $4
+		if (!(k in seen)) { seen[k] = 1; order[++n] = k }
+		ms[$2, k] = $5
+		if ($2 == "livegraft") kib[k] = $6
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			k = order[i]
+			lg = ms["livegraft", k]; klp = ms["livepatch", k]
+			print k, lg == "" ? "-" : lg, klp == "" ? "-" : klp, kib[k] == "" ? "-" : kib[k]
+		}
+	}' "$log"
+}
+
+kernel=$(value kernel)
+machine=$(awk '$1 == "BENCH" && $2 == "kernel" { print $4 }' "$log")
+runs=$(value runs)
+{
+	echo "# livegraft benchmark: $kernel $machine"
+	echo
+	echo "One boot under QEMU TCG: absolute times are the emulator's; compare"
+	echo "within a table. Medians of $runs interleaved runs; \"timeout\": a wait"
+	echo "that ran out ($(value bound_s) s), \"-\": not measured (no livepatch on this kernel,"
+	echo "or a patch of that framework was left stuck)."
+	echo
+	echo "## Per call: a tiny function, $(value calls_per_run) calls a run"
+	echo
+	cost_table call_ns
+	echo
+	echo "## End to end: getpid from user space, $(value e2e_calls_per_run) calls a run"
+	echo
+	cost_table e2e_ns
+	echo
+	echo "## Transition: insmod to complete (ms)"
+	echo
+	echo "| | livegraft | kernel livepatch | livepatch / livegraft |"
+	echo "|---|---:|---:|---:|"
+	for load in idle load; do
+		lg=$(value "transition_ms_${load}_livegraft")
+		klp=$(value "transition_ms_${load}_livepatch")
+		echo "| $load | $lg | $klp | $(ratio "$klp" "$lg") |"
+	done
+	echo
+	echo "## Scale: transition (ms) and livegraft's memory by thread count"
+	echo
+	if grep -q '^SCALE ' "$log"; then
+		echo "| workload | threads | livegraft (ms) | kernel livepatch (ms) | livepatch / livegraft | livegraft (KiB) | livegraft us per thread |"
+		echo "|---|---:|---:|---:|---:|---:|---:|"
+		scale_rows | while read -r w t lg klp kib; do
+			per=-
+			num "$lg" && per=$(awk -v m="$lg" -v t="$t" 'BEGIN { printf "%.2f", m * 1000 / t }')
+			echo "| $w | $t | $lg | $klp | $(ratio "$klp" "$lg") | $kib | $per |"
+		done
+	else
+		echo "(not measured: the guest had no bench-scale.sh)"
+	fi
+	if grep -q '^BENCH note ' "$log"; then
+		echo
+		echo "## Notes"
+		echo
+		sed -n 's/^BENCH note /- /p' "$log"
+	fi
+} >"$out"
+
+# The plot: the numbers of the tables, "timeout" and "-" left out (NaN).
+nan() {
+	num "$1" && echo "$1" || echo NaN
+}
+
+{
+	echo "\$costs << EOD"
+	for f in unpatched livegraft livepatch; do
+		echo "\"$f\" $(nan "$(value "call_ns_$f")") $(nan "$(value "e2e_ns_$f")")"
+	done
+	echo 'EOD'
+	echo "\$trans << EOD"
+	for load in idle load; do
+		echo "$load $(nan "$(value "transition_ms_${load}_livegraft")") $(nan "$(value "transition_ms_${load}_livepatch")")"
+	done
+	echo 'EOD'
+	# One block per framework and workload, for the scale panel.
+	nblocks=0
+	titles=()
+	for fw in livegraft livepatch; do
+		for w in sleep user mix; do
+			rows=$(awk -v f="$fw" -v w="$w" '$1 == "SCALE" && $2 == f && $3 == w && $5 ~ /^[0-9.]+$/ { print $4, $5 }' "$log")
+			[ -n "$rows" ] || continue
+			nblocks=$((nblocks + 1))
+			titles+=("$fw $w")
+			echo "\$scale$nblocks << EOD"
+			echo "$rows"
+			echo 'EOD'
+		done
+	done
+	cat <<EOF
+set terminal pngcairo size 1500,520 font "sans,10"
+set output "$png"
+set datafile missing NaN
+set termoption noenhanced
+set offsets 0, 0, graph 0.1, 0
+set multiplot layout 1,3 title "livegraft benchmark: $kernel $machine, one boot, QEMU TCG (missing bar: timeout or not measured)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set grid ytics
+set key below
+set title "cost of a call (ns)"
+set ylabel "ns"
+set yrange [0:*]
+plot \$costs using 2:xtic(1) title "tiny function", '' using 3 title "getpid, end to end"
+set title "transition, insmod to complete (ms, log)"
+set ylabel "ms"
+set logscale y
+set yrange [*:*]
+plot \$trans using 2:xtic(1) title "livegraft", '' using 3 title "kernel livepatch"
+unset style data
+set title "scale: transition (ms) by threads (log-log)"
+set logscale xy
+set xlabel "threads"
+set xrange [50:20000]
+set key inside top left
+EOF
+	if [ "$nblocks" -eq 0 ]; then
+		echo 'set label 1 "not measured" at graph 0.4, 0.5'
+		echo 'set yrange [1:10000]'
+		echo 'plot 1e9 notitle'
+	else
+		printf 'plot '
+		for i in $(seq "$nblocks"); do
+			[ "$i" -eq 1 ] || printf ', '
+			printf '%sscale%d using 1:2 with linespoints title "%s"' '$' "$i" "${titles[i - 1]}"
+		done
+		echo
+	fi
+	echo 'unset multiplot'
+} | gnuplot
