@@ -9,8 +9,9 @@
 #                              every arch in CHECK_ARCHS on every kernel
 #                              in CHECK_KVERS (KVER=... for one)
 #   make demo                  a live kernel patched, step by step
-#   make bench                 call cost and transition time, beside the
-#                              kernel's livepatch, in one boot
+#   make bench                 call cost, end to end cost, transition time
+#                              and scale, beside the kernel's livepatch, in
+#                              one boot: bench.txt and bench.png
 #   make vm-run EXTRA=dir CMD='cmd'   run cmd in a guest, dir at /extra
 #   make extmod M=dir          build your own patch module against livegraft
 #   make build-patch FIX=a.patch [NAME=x]   a patch module from a source

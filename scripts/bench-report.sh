@@ -127,10 +127,26 @@ runs=$(value runs)
 	fi
 } >"$out"
 
-# The plot: the numbers of the tables, "timeout" and "-" left out (NaN).
+# The plot: the numbers of the tables, "timeout" and "-" left out (NaN);
+# a series without any number is not drawn (gnuplot would complain).
 nan() {
 	num "$1" && echo "$1" || echo NaN
 }
+
+any() {
+	local v
+
+	for v in "$@"; do
+		num "$(value "$v")" && return 0
+	done
+	return 1
+}
+
+e2e_series='' klp_series=''
+any e2e_ns_unpatched e2e_ns_livegraft e2e_ns_livepatch &&
+	e2e_series=", '' using 3 title \"getpid, end to end\""
+any transition_ms_idle_livepatch transition_ms_load_livepatch &&
+	klp_series=", '' using 3 title \"kernel livepatch\""
 
 {
 	echo "\$costs << EOD"
@@ -172,12 +188,12 @@ set key below
 set title "cost of a call (ns)"
 set ylabel "ns"
 set yrange [0:*]
-plot \$costs using 2:xtic(1) title "tiny function", '' using 3 title "getpid, end to end"
+plot \$costs using 2:xtic(1) title "tiny function"$e2e_series
 set title "transition, insmod to complete (ms, log)"
 set ylabel "ms"
 set logscale y
 set yrange [*:*]
-plot \$trans using 2:xtic(1) title "livegraft", '' using 3 title "kernel livepatch"
+plot \$trans using 2:xtic(1) title "livegraft"$klp_series
 unset style data
 set title "scale: transition (ms) by threads (log-log)"
 set logscale xy

@@ -164,6 +164,8 @@ else
 		tools/livegraft/tests/run.sh
 	step "livegraft-build's refusals; a build leaves the pristine source alone (host)" \
 		env LGB_WARM=1 selftests/build/test-driver.sh
+	step "the benchmark's report and plot render from canned guest output (host)" \
+		scripts/bench-test/check.sh
 	# Packaging (scripts/pkg-check.sh, Documentation/packaging.md): the
 	# .debs, lintian, DKMS for each architecture on the first kernel, the
 	# packaged livegraft-build (a minute: it builds livegraft.ko for its
@@ -207,7 +209,8 @@ else
 		"FAIL: test-core.sh: refuse to load without kallsyms_lookup_name: never reported" \
 		LG_FAULT=stop-early
 	# A short run of the benchmark, to prove it works; its figures mean little.
-	step "benchmark runs" env CALLS=10000 RUNS=1 scripts/bench.sh "$1" "$kver" >/dev/null
+	step "benchmark runs" env CALLS=10000 E2E_CALLS=10000 RUNS=1 BOUND=15 \
+		SCALE_THREADS=100 scripts/bench.sh "$1" "$kver" >/dev/null
 fi
 
 for kver in $kvers; do

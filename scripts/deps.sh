@@ -32,7 +32,8 @@ HOST_PKGS="make gcc-12 libc6-dev cpio gzip xz-utils rsync busybox-static
 qemu-system-x86 qemu-system-arm gcc-12-aarch64-linux-gnu gcc-aarch64-linux-gnu
 libc6-dev-arm64-cross linux-source-$KVER shellcheck
 patch flex bison bc libelf-dev
-dkms dh-dkms debhelper lintian systemd initramfs-tools-core kmod ansible-core"
+dkms dh-dkms debhelper lintian systemd initramfs-tools-core kmod ansible-core
+gnuplot-nox"
 
 case "$ARCH" in
 x86_64) DEBARCH=amd64 ;;

@@ -134,6 +134,7 @@ call_costs() {
 	done >/tmp/costs
 	i=0
 	while [ $i -lt "$1" ]; do
+		echo "BENCH raw_call_ns_$i $(awk -v i=$i '$1 == i { printf "%s ", $2 }' /tmp/costs)" >&2
 		awk -v i=$i '$1 == i { print $2 }' /tmp/costs | median
 		i=$((i + 1))
 	done
@@ -141,7 +142,8 @@ call_costs() {
 
 # e2e_costs() - RUNS rounds of E2E_CALLS getpid calls from user space:
 # unpatched, patched by livegraft, patched by the kernel's livepatch, one
-# after the other in each round
+# after the other in each round, and unpatched again at its end, so that
+# a drift of the emulator's speed weighs on every column alike
 e2e_costs() {
 	for _ in $(seq "$RUNS"); do
 		echo "unpatched $(bench-getpid "$E2E_CALLS")"
@@ -167,9 +169,11 @@ e2e_costs() {
 			2) echo "livepatch timeout" ;;
 			esac
 		fi
+		echo "unpatched $(bench-getpid "$E2E_CALLS")"
 	done >/tmp/e2e
 	for f in unpatched livegraft livepatch; do
 		grep -q "^$f " /tmp/e2e || continue
+		echo "BENCH raw_e2e_ns_$f $(awk -v f=$f '$1 == f { printf "%s ", $2 }' /tmp/e2e)"
 		echo "BENCH e2e_ns_$f $(awk -v f=$f '$1 == f { print $2 }' /tmp/e2e | median)"
 	done
 }
