@@ -52,11 +52,24 @@ cost_table() {
 	klp=$(value "${1}_livepatch")
 	olg=$(minus "$lg" "$base")
 	oklp=$(minus "$klp" "$base")
-	echo "| | ns per call | overhead (ns) | x unpatched | overhead / livepatch's |"
-	echo "|---|---:|---:|---:|---:|"
-	echo "| unpatched | $base | 0 | 1.00 | |"
-	echo "| livegraft | $lg | $olg | $(ratio "$lg" "$base") | $(ratio "$olg" "$oklp") |"
-	echo "| kernel livepatch | $klp | $oklp | $(ratio "$klp" "$base") | $(ratio "$oklp" "$oklp") |"
+	echo "| | ns per call | overhead (ns) | x unpatched | overhead / livepatch's | runs, min - max |"
+	echo "|---|---:|---:|---:|---:|---:|"
+	echo "| unpatched | $base | 0 | 1.00 | | $(spread "$1_unpatched") |"
+	echo "| livegraft | $lg | $olg | $(ratio "$lg" "$base") | $(ratio "$olg" "$oklp") | $(spread "$1_livegraft") |"
+	echo "| kernel livepatch | $klp | $oklp | $(ratio "$klp" "$base") | $(ratio "$oklp" "$oklp") | $(spread "$1_livepatch") |"
+}
+
+# spread(key) - the lowest and highest of the runs whose median "key" is
+# (the guest's "BENCH raw_key v1 v2 ..." line), or "-"
+spread() {
+	awk -v k="raw_$1" '$1 == "BENCH" && $2 == k && NF > 2 {
+		lo = hi = $3
+		for (i = 4; i <= NF; i++) {
+			if ($i + 0 < lo + 0) lo = $i
+			if ($i + 0 > hi + 0) hi = $i
+		}
+		r = lo " - " hi
+	} END { print r == "" ? "-" : r }' "$log"
 }
 
 # scale_rows() - "workload threads lg_ms klp_ms lg_kib" per measured pair,

@@ -133,8 +133,9 @@ call_costs() {
 		done
 	done >/tmp/costs
 	i=0
-	while [ $i -lt "$1" ]; do
-		echo "BENCH raw_call_ns_$i $(awk -v i=$i '$1 == i { printf "%s ", $2 }' /tmp/costs)" >&2
+	for f in unpatched livegraft livepatch; do
+		[ $i -lt "$1" ] || break
+		echo "BENCH raw_call_ns_$f $(awk -v i=$i '$1 == i { printf "%s ", $2 }' /tmp/costs)" >&2
 		awk -v i=$i '$1 == i { print $2 }' /tmp/costs | median
 		i=$((i + 1))
 	done
