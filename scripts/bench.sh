@@ -22,11 +22,16 @@ cmd=
 for v in CALLS E2E_CALLS RUNS BOUND SCALE_THREADS SCALE_BOUND SCALE_TIMEOUT; do
 	[ -z "${!v:-}" ] || cmd="$cmd $v=$(printf %q "${!v}")"
 done
+# A run that finished but that vm-run.sh fails (a kernel error after the
+# bench, a leftover module) still gets its report, and fails after it.
+rc=0
 "$top/scripts/vm-run.sh" --arch "$arch" --kver "$kver" --build "$build" \
-	--cmd "${cmd# } sh /root/bench.sh" | tee "$build/bench.log"
+	--cmd "${cmd# } sh /root/bench.sh" | tee "$build/bench.log" || rc=$?
 grep -q '^BENCH done' "$build/bench.log" || { echo "bench: the guest did not finish"; exit 1; }
 
 rm -f "$build/bench.svg"
 "$top/scripts/bench-report.sh" "$build/bench.log" "$out" "$build/bench.png"
 cat "$out"
 echo "written: $out, $build/bench.png"
+[ $rc = 0 ] || echo "bench: the guest run failed (vm-run.sh exit $rc), see above"
+exit $rc

@@ -297,7 +297,13 @@ settle
 # The scale benchmark ("SCALE ..." lines), bounded as a whole too.
 if [ -f /root/bench-scale.sh ]; then
 	SCALE_THREADS=$SCALE_THREADS SCALE_BOUND=$SCALE_BOUND \
-		timeout "$SCALE_TIMEOUT" sh /root/bench-scale.sh ||
-		note "bench-scale.sh: exit $? (124: stopped after ${SCALE_TIMEOUT}s)"
+		timeout "$SCALE_TIMEOUT" sh /root/bench-scale.sh
+	rc=$?
+	case $rc in
+	0) ;;
+	124 | 143) note "bench-scale.sh: stopped after ${SCALE_TIMEOUT}s" ;;
+	*) note "bench-scale.sh: exit $rc" ;;
+	esac
+	settle
 fi
 echo "BENCH done"
