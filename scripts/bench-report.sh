@@ -146,6 +146,10 @@ nan() {
 	num "$1" && echo "$1" || echo NaN
 }
 
+timeout_word() {
+	if [ "$1" = timeout ]; then echo timeout; fi
+}
+
 any() {
 	local v
 
@@ -168,8 +172,11 @@ any transition_ms_idle_livepatch transition_ms_load_livepatch &&
 	done
 	echo 'EOD'
 	echo "\$trans << EOD"
+	# The fourth and fifth columns: "timeout" written where that bar is not.
 	for load in idle load; do
-		echo "$load $(nan "$(value "transition_ms_${load}_livegraft")") $(nan "$(value "transition_ms_${load}_livepatch")")"
+		lg=$(value "transition_ms_${load}_livegraft")
+		klp=$(value "transition_ms_${load}_livepatch")
+		echo "$load $(nan "$lg") $(nan "$klp") \"$(timeout_word "$lg")\" \"$(timeout_word "$klp")\""
 	done
 	echo 'EOD'
 	# One block per framework and workload, for the scale panel.
@@ -205,8 +212,10 @@ plot \$costs using 2:xtic(1) title "tiny function"$e2e_series
 set title "transition, insmod to complete (ms, log)"
 set ylabel "ms"
 set logscale y
-set yrange [*:*]
-plot \$trans using 2:xtic(1) title "livegraft"$klp_series
+set yrange [1:*]
+plot \$trans using 2:xtic(1) title "livegraft"$klp_series, \
+	'' using (\$0 - 0.17):(1):4 with labels rotate by 90 left offset 0,1 notitle, \
+	'' using (\$0 + 0.17):(1):5 with labels rotate by 90 left offset 0,1 notitle
 unset style data
 set title "scale: transition (ms) by threads (log-log)"
 set logscale xy
