@@ -54,6 +54,7 @@ static unsigned long transition_gen;
 
 /* Worker state, lg_mutex. */
 static u64 start_mono_ns;
+static long start_bytes;
 static unsigned int retry_ms;
 static unsigned long signal_at;
 static bool stall_reported;
@@ -78,6 +79,15 @@ void lg_transition_kick(void)
 static const char *state_name(int state)
 {
 	return state == LG_PATCHED ? "patching" : "unpatching";
+}
+
+/* What a transition allocates: its table, entries, ranges, task_works. */
+static long transition_bytes(void)
+{
+	return atomic_long_read(&lg_bytes[LG_KIND_TABLE]) +
+	       atomic_long_read(&lg_bytes[LG_KIND_CHUNK]) +
+	       atomic_long_read(&lg_bytes[LG_KIND_RANGES]) +
+	       atomic_long_read(&lg_bytes[LG_KIND_TASK_WORK]);
 }
 
 static void set_transition(struct lg_live_patch *patch, bool transition)
@@ -125,6 +135,8 @@ static void lg_complete_transition(void)
 	for (i = 0; i < LG_MOVED_NR; i++)
 		patch->stats.moved[i] = atomic_read(&lg_moved_count[i]);
 	patch->stats.signals = atomic_read(&lg_signal_count);
+	patch->stats.stack_checks = atomic_read(&lg_check_count);
+	patch->stats.memory_bytes = transition_bytes() - start_bytes;
 	if (start_mono_ns)
 		patch->stats.duration_ns = ktime_get_ns() - start_mono_ns;
 
@@ -248,7 +260,9 @@ int lg_init_transition(struct lg_live_patch *patch, int state)
 	for (i = 0; i < LG_MOVED_NR; i++)
 		atomic_set(&lg_moved_count[i], 0);
 	atomic_set(&lg_signal_count, 0);
+	atomic_set(&lg_check_count, 0);
 	atomic_set(&lg_unmoved, INT_MAX);
+	start_bytes = transition_bytes();
 
 	ret = lg_universe_create(!state, ++transition_gen);
 	if (ret)
