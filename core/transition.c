@@ -155,6 +155,31 @@ static void lg_complete_transition(void)
 	lg_transition_patch = NULL;
 }
 
+/*
+ * Let the CPU go in the middle of a scan of the task list, which checks
+ * the stacks of ten thousand tasks under rcu_read_lock(): on a kernel
+ * without preemptible RCU (Debian's arm64 kernels) that is a long time
+ * without a reschedule. The scan goes on from @g and @t if both are still
+ * on the list, as check_hung_uninterruptible_tasks() does.
+ *
+ * Return: false if they left it: the scan cannot go on. Under
+ * rcu_read_lock(), which it drops and takes again.
+ */
+static bool scan_break(struct task_struct *g, struct task_struct *t)
+{
+	bool alive;
+
+	get_task_struct(g);
+	get_task_struct(t);
+	rcu_read_unlock();
+	cond_resched();
+	rcu_read_lock();
+	alive = pid_alive(g) && pid_alive(t);
+	put_task_struct(t);
+	put_task_struct(g);
+	return alive;
+}
+
 /**
  * lg_try_complete_transition() - move every task that can move now, and
  * complete the transition when none is left; a patch that ends up
@@ -169,6 +194,7 @@ bool lg_try_complete_transition(void)
 	struct task_struct *g, *task;
 	unsigned int unmoved = 0, tasks = 0;
 	unsigned int lost_forks;
+	bool whole = true;
 
 	lockdep_assert_held(&lg_mutex);
 	table = rcu_dereference_protected(lg_table, lockdep_is_held(&lg_mutex));
@@ -186,7 +212,14 @@ bool lg_try_complete_transition(void)
 		tasks++;
 		if (!lg_switch_task(table, task))
 			unmoved++;
+		if (need_resched() && !scan_break(g, task)) {
+			/* The rest of the list is out of reach: scan again. */
+			unmoved++;
+			whole = false;
+			goto scanned;
+		}
 	}
+scanned:
 	rcu_read_unlock();
 	lg_universe_visit_departed(table, lg_switch_departed, &unmoved);
 	/*
@@ -198,7 +231,7 @@ bool lg_try_complete_transition(void)
 	if (!unmoved && !lg_universe_flip(table, lost_forks, lg_target_state))
 		unmoved++;
 	unmoved += lg_switch_idle_tasks(table);
-	if (!patch->stats.tasks)
+	if (!patch->stats.tasks && whole)
 		patch->stats.tasks = tasks;
 
 	if (!unmoved) {
