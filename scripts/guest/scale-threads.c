@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scale-threads SLEEP USER SYSCALL: one process with that many threads
+ * asleep in the kernel, spinning in user space, and calling getppid() in
+ * a loop, for bench-scale.sh's transitions at thousands of tasks. Prints
+ * "ready" once every thread is running its loop, then waits for the
+ * SIGKILL that takes them all down.
+ *
+ * Threads get the smallest stack the C library allows: 10,000 of them
+ * touch a page or two each. The process starts a session of its own, so
+ * that the scheduler's autogroup puts its threads in one group, as a
+ * service's cgroup would: the shell that drives the bench and the workers
+ * of both live patching frameworks compete with the load as a whole, not
+ * with each of 10,000 spinners (one share in 10,000 of the guest's CPUs).
+ * The threads wait to start their loops until all are created: the main
+ * thread would otherwise share the group with the spinners it made.
+ */
+
+#define _GNU_SOURCE
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+static int sleep_pipe[2], start_pipe[2];
+static unsigned long spins;
+static unsigned long started;
+
+/* Wait for the go, then count this thread as running. */
+static void running(void)
+{
+	char c;
+
+	while (read(start_pipe[0], &c, 1) != 1)
+		;
+	__atomic_add_fetch(&started, 1, __ATOMIC_RELEASE);
+}
+
+/* Three ways to sleep in the kernel, in turn. */
+static void *sleeper(void *arg)
+{
+	struct timespec long_time = { .tv_sec = 1000000 };
+	char c;
+
+	running();
+	for (;;) {
+		switch ((unsigned long)arg % 3) {
+		case 0:
+			pause();
+			break;
+		case 1:
+			if (read(sleep_pipe[0], &c, 1) < 0)
+				pause();
+			break;
+		default:
+			nanosleep(&long_time, NULL);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void *spinner(void *arg)
+{
+	running();
+	for (;;)
+		__atomic_fetch_add(&spins, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static void *caller(void *arg)
+{
+	running();
+	for (;;)
+		syscall(SYS_getppid);
+	return NULL;
+}
+
+static int spawn(unsigned long n, void *(*fn)(void *), pthread_attr_t *attr)
+{
+	pthread_t thread;
+	unsigned long i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		err = pthread_create(&thread, attr, fn, (void *)i);
+		if (err) {
+			fprintf(stderr, "scale-threads: thread %lu: %s\n", i,
+				strerror(err));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* One byte for each thread: a pipe holds 64 KiB, and they read as it fills. */
+static int go(unsigned long n)
+{
+	static const char bytes[4096];
+	ssize_t done;
+
+	while (n) {
+		done = write(start_pipe[1], bytes, n < sizeof(bytes) ? n : sizeof(bytes));
+		if (done < 0) {
+			perror("scale-threads: start");
+			return -1;
+		}
+		n -= done;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long sleep_n, user_n, syscall_n, total;
+	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	pthread_attr_t attr;
+	long min_stack;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: scale-threads SLEEP USER SYSCALL\n");
+		return 2;
+	}
+	sleep_n = strtoul(argv[1], NULL, 10);
+	user_n = strtoul(argv[2], NULL, 10);
+	syscall_n = strtoul(argv[3], NULL, 10);
+	total = sleep_n + user_n + syscall_n;
+	if (setsid() < 0)
+		perror("scale-threads: setsid");
+	if (pipe(sleep_pipe) || pipe(start_pipe)) {
+		perror("scale-threads: pipe");
+		return 1;
+	}
+	min_stack = sysconf(_SC_THREAD_STACK_MIN);
+	if (min_stack < PTHREAD_STACK_MIN)
+		min_stack = PTHREAD_STACK_MIN;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_attr_setstacksize(&attr, min_stack)) {
+		fprintf(stderr, "scale-threads: stack size %ld\n", min_stack);
+		return 1;
+	}
+	if (spawn(sleep_n, sleeper, &attr) || spawn(user_n, spinner, &attr) ||
+	    spawn(syscall_n, caller, &attr))
+		return 1;
+	if (go(total))
+		return 1;
+	while (__atomic_load_n(&started, __ATOMIC_ACQUIRE) < total)
+		nanosleep(&tick, NULL);
+	printf("ready %lu\n", total);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
