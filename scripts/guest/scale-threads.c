@@ -34,7 +34,11 @@ static int sleep_pipe[2], start_pipe[2];
 static unsigned long spins;
 static unsigned long started;
 
-/* Wait for the go, then count this thread as running. */
+/*
+ * Wait for the go, then count this thread as running and let the next one
+ * start: 10,000 spinners that each waited for a tick before the next one
+ * ran would need minutes to be all running.
+ */
 static void running(void)
 {
 	char c;
@@ -42,6 +46,7 @@ static void running(void)
 	while (read(start_pipe[0], &c, 1) != 1)
 		;
 	__atomic_add_fetch(&started, 1, __ATOMIC_RELEASE);
+	sched_yield();
 }
 
 /* Three ways to sleep in the kernel, in turn. */
