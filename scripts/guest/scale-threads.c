@@ -21,8 +21,10 @@
 
 #define _GNU_SOURCE
 #include <limits.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,22 +32,37 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 
-static int sleep_pipe[2], start_pipe[2];
+static int sleep_pipe[2];
+static int go_flag;
 static unsigned long spins;
 static unsigned long started;
 
 /*
- * Wait for the go, then count this thread as running and let the next one
- * start: 10,000 spinners that each waited for a tick before the next one
- * ran would need minutes to be all running.
+ * Spinning threads also run SCHED_IDLE: a waking task of any other policy
+ * preempts one at once, where within the group's share alone a kworker
+ * waited seconds for its CPU with 1,000 spinners in the guest.
  */
-static void running(void)
+static void idle_policy(void)
 {
-	char c;
+	struct sched_param param = { .sched_priority = 0 };
 
-	while (read(start_pipe[0], &c, 1) != 1)
-		;
+	sched_setscheduler(0, SCHED_IDLE, &param);
+}
+
+/*
+ * Wait for the go, then count this thread as running, take the policy of
+ * its loop and let the next one run: the go wakes every thread at once
+ * (a pipe woke them one after the other, each behind a spinner's tick),
+ * and 10,000 spinners that each waited for a tick before the next one ran
+ * would need minutes to be all running.
+ */
+static void running(bool idle)
+{
+	while (!__atomic_load_n(&go_flag, __ATOMIC_ACQUIRE))
+		syscall(SYS_futex, &go_flag, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
 	__atomic_add_fetch(&started, 1, __ATOMIC_RELEASE);
+	if (idle)
+		idle_policy();
 	sched_yield();
 }
 
@@ -55,7 +72,7 @@ static void *sleeper(void *arg)
 	struct timespec long_time = { .tv_sec = 1000000 };
 	char c;
 
-	running();
+	running(false);
 	for (;;) {
 		switch ((unsigned long)arg % 3) {
 		case 0:
@@ -73,22 +90,9 @@ static void *sleeper(void *arg)
 	return NULL;
 }
 
-/*
- * Spinning threads also run SCHED_IDLE: a waking task of any other policy
- * preempts one at once, where within the group's share alone a kworker
- * waited seconds for its CPU with 1,000 spinners in the guest.
- */
-static void idle_policy(void)
-{
-	struct sched_param param = { .sched_priority = 0 };
-
-	sched_setscheduler(0, SCHED_IDLE, &param);
-}
-
 static void *spinner(void *arg)
 {
-	idle_policy();
-	running();
+	running(true);
 	for (;;)
 		__atomic_fetch_add(&spins, 1, __ATOMIC_RELAXED);
 	return NULL;
@@ -96,8 +100,7 @@ static void *spinner(void *arg)
 
 static void *caller(void *arg)
 {
-	idle_policy();
-	running();
+	running(true);
 	for (;;)
 		syscall(SYS_getppid);
 	return NULL;
@@ -131,21 +134,11 @@ static void low_priority(void)
 	fclose(f);
 }
 
-/* One byte for each thread: a pipe holds 64 KiB, and they read as it fills. */
-static int go(unsigned long n)
+/* Every thread at once. */
+static void go(void)
 {
-	static const char bytes[4096];
-	ssize_t done;
-
-	while (n) {
-		done = write(start_pipe[1], bytes, n < sizeof(bytes) ? n : sizeof(bytes));
-		if (done < 0) {
-			perror("scale-threads: start");
-			return -1;
-		}
-		n -= done;
-	}
-	return 0;
+	__atomic_store_n(&go_flag, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &go_flag, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 }
 
 int main(int argc, char **argv)
@@ -167,7 +160,7 @@ int main(int argc, char **argv)
 		perror("scale-threads: setsid");
 	else
 		low_priority();
-	if (pipe(sleep_pipe) || pipe(start_pipe)) {
+	if (pipe(sleep_pipe)) {
 		perror("scale-threads: pipe");
 		return 1;
 	}
@@ -183,8 +176,7 @@ int main(int argc, char **argv)
 	if (spawn(sleep_n, sleeper, &attr) || spawn(user_n, spinner, &attr) ||
 	    spawn(syscall_n, caller, &attr))
 		return 1;
-	if (go(total))
-		return 1;
+	go();
 	while (__atomic_load_n(&started, __ATOMIC_ACQUIRE) < total)
 		nanosleep(&tick, NULL);
 	printf("ready %lu\n", total);
