@@ -89,7 +89,7 @@ void lg_check_update(void)
 			nr += 2;
 	/* No fallible step (fault.c): it cannot fail. */
 	ranges = kzalloc(struct_size(ranges, range, nr), GFP_KERNEL | __GFP_NOFAIL);
-	lg_live_inc(LG_KIND_RANGES);
+	lg_live_add(LG_KIND_RANGES, struct_size(ranges, range, nr));
 
 	lg_for_each_object(patch, obj) {
 		if (!obj->patched)

@@ -113,6 +113,8 @@ struct lg_live_patch {
 		unsigned int tasks;
 		unsigned int retries;
 		unsigned int signals;
+		unsigned int stack_checks;
+		u64 memory_bytes;
 		unsigned int moved[LG_MOVED_NR];
 		u64 enable_seq;
 	} stats;

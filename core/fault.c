@@ -30,6 +30,7 @@
 #include "sysfs.h"
 
 atomic_long_t lg_live[LG_KIND_NR];
+atomic_long_t lg_bytes[LG_KIND_NR];
 
 static const char * const kind_names[LG_KIND_NR] = {
 	[LG_KIND_PATCH]		= "patches",
@@ -150,7 +151,7 @@ void *lg_kzalloc(size_t size, gfp_t gfp, enum lg_kind kind)
 		return NULL;
 	p = kzalloc(size, gfp);
 	if (p)
-		lg_live_inc(kind);
+		lg_live_add(kind, size);
 	return p;
 }
 
@@ -162,7 +163,7 @@ void *lg_kvzalloc(size_t size, gfp_t gfp, enum lg_kind kind)
 		return NULL;
 	p = kvzalloc(size, gfp);
 	if (p)
-		lg_live_inc(kind);
+		lg_live_add(kind, size);
 	return p;
 }
 

@@ -34,10 +34,19 @@ enum lg_kind {
 };
 
 extern atomic_long_t lg_live[LG_KIND_NR];
+/* Bytes ever allocated, by kind: what a transition costs (transition.c). */
+extern atomic_long_t lg_bytes[LG_KIND_NR];
 
 static inline void lg_live_inc(enum lg_kind kind)
 {
 	atomic_long_inc(&lg_live[kind]);
+}
+
+/* An allocation of @size bytes that lg_k*alloc() did not make. */
+static inline void lg_live_add(enum lg_kind kind, size_t size)
+{
+	atomic_long_inc(&lg_live[kind]);
+	atomic_long_add(size, &lg_bytes[kind]);
 }
 
 static inline void lg_live_dec(enum lg_kind kind)

@@ -117,12 +117,16 @@ ssize_t lg_transition_stats(struct lg_live_patch *patch, char *buf)
 			 "last_duration_ns: %llu\n"
 			 "tasks: %u\n"
 			 "retries: %u\n"
-			 "signals: %u\n",
+			 "signals: %u\n"
+			 "stack_checks: %u\n"
+			 "memory_bytes: %llu\n",
 			 patch->stats.transitions, patch->stats.reversals,
 			 live, patch->stats.start_ns,
 			 live ? 0 : patch->stats.duration_ns,
 			 patch->stats.tasks, patch->stats.retries,
-			 live ? atomic_read(&lg_signal_count) : patch->stats.signals);
+			 live ? atomic_read(&lg_signal_count) : patch->stats.signals,
+			 live ? atomic_read(&lg_check_count) : patch->stats.stack_checks,
+			 live ? 0 : patch->stats.memory_bytes);
 	for (i = 0; i < LG_MOVED_NR; i++)
 		len += sysfs_emit_at(buf, len, "%s: %u\n", moved_by[i],
 				     live ? atomic_read(&lg_moved_count[i]) :

@@ -47,6 +47,8 @@
 atomic_t lg_unmoved;
 atomic_t lg_moved_count[LG_MOVED_NR];
 atomic_t lg_signal_count;
+/* Stacks checked: what a transition's scans cost, per task (stats). */
+atomic_t lg_check_count;
 
 static struct work_struct __percpu *idle_kick;
 
@@ -116,6 +118,7 @@ static int check_task_stack(struct task_struct *task, struct lg_task_state *stat
 	const char *blocker = NULL;
 	int ret = lg_check_stack(task, &blocker);
 
+	atomic_inc(&lg_check_count);
 	if (ret) {
 		state->reason = ret == -EINVAL ? LG_BLOCK_UNRELIABLE :
 						 LG_BLOCK_FUNCTION;

@@ -16,6 +16,7 @@ extern atomic_t lg_unmoved;
 /* The running transition's moves and pokes, for stats. */
 extern atomic_t lg_moved_count[LG_MOVED_NR];
 extern atomic_t lg_signal_count;
+extern atomic_t lg_check_count;
 
 int lg_switch_init(void);
 void lg_switch_exit(void);

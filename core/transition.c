@@ -54,6 +54,7 @@ static unsigned long transition_gen;
 
 /* Worker state, lg_mutex. */
 static u64 start_mono_ns;
+static long start_bytes;
 static unsigned int retry_ms;
 static unsigned long signal_at;
 static bool stall_reported;
@@ -78,6 +79,15 @@ void lg_transition_kick(void)
 static const char *state_name(int state)
 {
 	return state == LG_PATCHED ? "patching" : "unpatching";
+}
+
+/* What a transition allocates: its table, entries, ranges, task_works. */
+static long transition_bytes(void)
+{
+	return atomic_long_read(&lg_bytes[LG_KIND_TABLE]) +
+	       atomic_long_read(&lg_bytes[LG_KIND_CHUNK]) +
+	       atomic_long_read(&lg_bytes[LG_KIND_RANGES]) +
+	       atomic_long_read(&lg_bytes[LG_KIND_TASK_WORK]);
 }
 
 static void set_transition(struct lg_live_patch *patch, bool transition)
@@ -125,6 +135,8 @@ static void lg_complete_transition(void)
 	for (i = 0; i < LG_MOVED_NR; i++)
 		patch->stats.moved[i] = atomic_read(&lg_moved_count[i]);
 	patch->stats.signals = atomic_read(&lg_signal_count);
+	patch->stats.stack_checks = atomic_read(&lg_check_count);
+	patch->stats.memory_bytes = transition_bytes() - start_bytes;
 	if (start_mono_ns)
 		patch->stats.duration_ns = ktime_get_ns() - start_mono_ns;
 
@@ -143,6 +155,31 @@ static void lg_complete_transition(void)
 	lg_transition_patch = NULL;
 }
 
+/*
+ * Let the CPU go in the middle of a scan of the task list, which checks
+ * the stacks of ten thousand tasks under rcu_read_lock(): on a kernel
+ * without preemptible RCU (Debian's arm64 kernels) that is a long time
+ * without a reschedule. The scan goes on from @g and @t if both are still
+ * on the list, as check_hung_uninterruptible_tasks() does.
+ *
+ * Return: false if they left it: the scan cannot go on. Under
+ * rcu_read_lock(), which it drops and takes again.
+ */
+static bool scan_break(struct task_struct *g, struct task_struct *t)
+{
+	bool alive;
+
+	get_task_struct(g);
+	get_task_struct(t);
+	rcu_read_unlock();
+	cond_resched();
+	rcu_read_lock();
+	alive = pid_alive(g) && pid_alive(t);
+	put_task_struct(t);
+	put_task_struct(g);
+	return alive;
+}
+
 /**
  * lg_try_complete_transition() - move every task that can move now, and
  * complete the transition when none is left; a patch that ends up
@@ -157,6 +194,7 @@ bool lg_try_complete_transition(void)
 	struct task_struct *g, *task;
 	unsigned int unmoved = 0, tasks = 0;
 	unsigned int lost_forks;
+	bool whole = true;
 
 	lockdep_assert_held(&lg_mutex);
 	table = rcu_dereference_protected(lg_table, lockdep_is_held(&lg_mutex));
@@ -174,7 +212,14 @@ bool lg_try_complete_transition(void)
 		tasks++;
 		if (!lg_switch_task(table, task))
 			unmoved++;
+		if (need_resched() && !scan_break(g, task)) {
+			/* The rest of the list is out of reach: scan again. */
+			unmoved++;
+			whole = false;
+			goto scanned;
+		}
 	}
+scanned:
 	rcu_read_unlock();
 	lg_universe_visit_departed(table, lg_switch_departed, &unmoved);
 	/*
@@ -186,7 +231,7 @@ bool lg_try_complete_transition(void)
 	if (!unmoved && !lg_universe_flip(table, lost_forks, lg_target_state))
 		unmoved++;
 	unmoved += lg_switch_idle_tasks(table);
-	if (!patch->stats.tasks)
+	if (!patch->stats.tasks && whole)
 		patch->stats.tasks = tasks;
 
 	if (!unmoved) {
@@ -248,7 +293,9 @@ int lg_init_transition(struct lg_live_patch *patch, int state)
 	for (i = 0; i < LG_MOVED_NR; i++)
 		atomic_set(&lg_moved_count[i], 0);
 	atomic_set(&lg_signal_count, 0);
+	atomic_set(&lg_check_count, 0);
 	atomic_set(&lg_unmoved, INT_MAX);
+	start_bytes = transition_bytes();
 
 	ret = lg_universe_create(!state, ++transition_gen);
 	if (ret)

@@ -61,7 +61,7 @@ static struct chunk *alloc_chunk(unsigned int size, gfp_t gfp, bool event)
 	} else {
 		chunk = kvzalloc(bytes, gfp);
 		if (chunk)
-			lg_live_inc(LG_KIND_CHUNK);
+			lg_live_add(LG_KIND_CHUNK, bytes);
 	}
 	if (chunk)
 		chunk->size = size;

@@ -104,13 +104,13 @@ fail() {
 	printf '%s\n' "$*" >>"$build/failures"
 }
 
-# build_static(dest, source) - a static program for the guest
+# build_static(dest, source, [flags...]) - a static program for the guest
 build_static()
 {
 	local cc=gcc
 
 	[ "$arch" = arm64 ] && [ "$(uname -m)" != aarch64 ] && cc=aarch64-linux-gnu-gcc
-	"$cc" -O2 -Wall -static -o "$1" "$2"
+	"$cc" -O2 -Wall -static -o "$1" "$2" "${@:3}"
 }
 
 # copy_target_modules(dir) - the target image's own modules that tests
@@ -154,6 +154,8 @@ stage_initramfs()
 	build_static "$root/usr/bin/lgb-probe" "$here/guest/lgb-probe.c"
 	# getpid timed from user space, for the end-to-end benchmark.
 	build_static "$root/usr/bin/bench-getpid" "$here/guest/bench-getpid.c"
+	# Threads by the thousand for guest/bench-scale.sh.
+	build_static "$root/usr/bin/scale-threads" "$here/guest/scale-threads.c" -pthread
 	# The kernel's getpid hammer, for test_klp_syscall (6.10 and later).
 	if [ -f "$ksft/livepatch/test_klp-call_getpid.c" ]; then
 		build_static "$root/usr/bin/test_klp-call_getpid" \
@@ -181,11 +183,8 @@ stage_initramfs()
 	make -s --no-print-directory -C "$top/selftests" KSFT_LIB="$ksft" \
 		COLLECTION=livegraft emit_tests >"$root/kselftest/kselftest-list.txt"
 
-	cp "$top/scripts/guest/demo.sh" "$top/scripts/guest/bench.sh" "$root/root/"
-	# The scale benchmark, which bench.sh runs at its end when present.
-	if [ -f "$top/scripts/guest/bench-scale.sh" ]; then
-		cp "$top/scripts/guest/bench-scale.sh" "$root/root/"
-	fi
+	cp "$top/scripts/guest/demo.sh" "$top/scripts/guest/bench.sh" \
+		"$top/scripts/guest/bench-scale.sh" "$root/root/"
 	if [ -n "$extra" ]; then
 		cp -r "$extra/." "$root/extra"
 	fi

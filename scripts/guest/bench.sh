@@ -17,7 +17,7 @@ RUNS=${RUNS:-5}
 BOUND=${BOUND:-30}
 SCALE_THREADS=${SCALE_THREADS:-100 1000 10000}
 SCALE_BOUND=${SCALE_BOUND:-60}
-SCALE_TIMEOUT=${SCALE_TIMEOUT:-900}
+SCALE_TIMEOUT=${SCALE_TIMEOUT:-1800}
 KLP=/sys/kernel/livepatch
 LG=/sys/kernel/livegraft
 # Set once a patch could not be taken away in time: that framework is
