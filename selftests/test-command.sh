@@ -371,8 +371,18 @@ test_verify_module() {
 	load_mod livegraft-target
 	lg_rc 0 verify livegraft_sample_mod
 	has "^livegraft_sample_mod: livegraft_target: livegraft_target_answer: $REDIR\$"
-	grep -q "^livegraft_target_answer \[livegraft_target\] ([0-9]*) .* I" \
-		/sys/kernel/tracing/enabled_functions || die "not in enabled_functions"
+	# x86_64: direct-called into livegraft's fast trampoline (D flag);
+	# elsewhere livegraft's handler changes where it returns (I flag).
+	tab=$(printf '\t')
+	case $(uname -m) in
+	x86_64)
+		grep -A1 "^livegraft_target_answer \[livegraft_target\] ([0-9]*) .* D" \
+			/sys/kernel/tracing/enabled_functions |
+			grep -q "^${tab}direct-->lg_fast_[0-9]*+.* \[livegraft\]$" ;;
+	*)
+		grep -q "^livegraft_target_answer \[livegraft_target\] ([0-9]*) .* I" \
+			/sys/kernel/tracing/enabled_functions ;;
+	esac || die "not in enabled_functions: $(cat /sys/kernel/tracing/enabled_functions)"
 	unload_mod livegraft-target
 	lg_rc 6 verify
 	lg_rc 1 verify nosuch

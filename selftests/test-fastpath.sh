@@ -117,8 +117,9 @@ test_reversal() {
 }
 
 # A second patch on the first: slow while its transition is held up in
-# the first one's replacement, fast (now to the second) once complete;
-# back to the first when the second goes.
+# the first one's replacement, fast once complete, into the second one's
+# replacement (the kthread then sleeps there, holding the second's
+# unpatching up); back to the first one's when the second goes.
 test_stacking() {
 	setup block=0
 	load_patch $LP
@@ -130,10 +131,21 @@ test_stacking() {
 	hold_in $LP 0
 	wait_transition $LP2
 	expect_mode fast $FUNCS
-	disable_patch $LP2
+	hold_in $LP2 1
+	log "% echo 0 > $LG_SYSFS/$LP2/enabled"
+	echo 0 >"$LG_SYSFS/$LP2/enabled"
+	loop_until "grep -q test_lg_busy_sleep $LG_SYSFS/$LP2/pending" ||
+		die "the second patch's replacement does not hold its unpatching up"
+	expect_mode slow $FUNCS
+	hold_in $LP2 0
+	loop_until "[ ! -e $LG_SYSFS/$LP2 ]" || die "patch $LP2 not freed"
 	expect_mode fast $FUNCS
-	assert_eq "what the patched reader reads" patched "$(cat /proc/$BUSY)"
-	disable_patch $LP
+	hold_in $LP 1
+	echo 0 >"$P/enabled"
+	loop_until "grep -q test_lg_busy_sleep $P/pending" ||
+		die "the first patch's replacement does not hold its unpatching up"
+	hold_in $LP 0
+	loop_until "[ ! -e $P ]" || die "patch $LP not freed"
 	expect_mode none $FUNCS
 }
 
