@@ -24,6 +24,7 @@
 #include "direct.h"
 #include "fault.h"
 #include "ksyms.h"
+#include "sysfs.h"
 
 struct lg_fast_slot lg_fast_slots[LG_ARCH_FAST_SLOTS];
 
@@ -31,7 +32,7 @@ struct lg_fast_slot lg_fast_slots[LG_ARCH_FAST_SLOTS];
 static DECLARE_BITMAP(used, LG_ARCH_FAST_SLOTS);
 
 static unsigned int fast_slots = LG_ARCH_FAST_SLOTS;
-module_param(fast_slots, uint, 0644);
+module_param_cb(fast_slots, &lg_param_ops_uint, &fast_slots, 0644);
 MODULE_PARM_DESC(fast_slots,
 		 "how many functions may use the direct-call fast path at once (0: none, the ftrace handler for all)");
 
