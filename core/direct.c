@@ -4,7 +4,7 @@
  * of the arch's trampoline pool per redirected function.
  *
  * Outside a transition a patched function's fentry site calls its slot's
- * fast trampoline, which jumps straight to the top replacement; during
+ * fast trampoline, whose direct jump goes straight to the top replacement; during
  * one, the slow trampoline, which asks lg_fast_choose() as the ftrace
  * handler would. ftrace's modify switches between the two atomically:
  * while it works, ftrace's list function still calls the direct
@@ -105,6 +105,26 @@ static unsigned long tramp_of(struct lg_fast_slot *slot, unsigned long target)
 	return lg_fast_tramps[slot - lg_fast_slots][target ? 0 : 1];
 }
 
+/*
+ * Aim the fast trampoline's jmp rel32 at @target. Only while no call site
+ * calls it: the slot is new or on its slow trampoline. A task preempted in
+ * the fast one since it last ran there blocks every transition (check.c),
+ * so only an unmarked change of the top, which the handler would make at
+ * once too, can send it to the new target.
+ */
+static int set_jump(struct lg_fast_slot *slot, unsigned long target)
+{
+	unsigned long insn = lg_fast_tramps[slot - lg_fast_slots][0] +
+			     lg_fast_jmp_offset;
+	s64 disp = (s64)(target - (insn + 5));
+
+	if (disp != (s32)disp)
+		return -ERANGE;
+	lg_arch_write_jump(insn + 1, (s32)disp);
+	slot->target = target;
+	return 0;
+}
+
 /**
  * lg_direct_register() - direct-call a function's slot
  * @fops:	a zeroed ftrace_ops for it alone
@@ -123,7 +143,9 @@ int lg_direct_register(struct ftrace_ops *fops, unsigned long ip,
 	int ret;
 
 	lockdep_assert_held(&lg_mutex);
-	WRITE_ONCE(slot->target, target);
+	/* Out of jump range: the slow trampoline, correct and slower. */
+	if (target && set_jump(slot, target))
+		tramp = tramp_of(slot, 0);
 	ret = lg_fault(-ENOMEM) ?: ftrace_set_filter_ip(fops, ip, 0, 0);
 	if (ret)
 		return ret;
@@ -157,21 +179,31 @@ int lg_direct_register(struct ftrace_ops *fops, unsigned long ip,
  * @slot:	its slot
  * @target:	the fast trampoline's target, or 0 for the slow trampoline
  *
- * A call never runs unredirected meanwhile. A fast trampoline's target
- * changes at once, without ftrace.
+ * A call never runs unredirected meanwhile. A new target for a function
+ * on the fast trampoline goes through the slow one while the jump is
+ * rewritten.
  *
- * Return: 0, or an error with the trampoline unchanged.
+ * Return: 0, or an error with the function on a trampoline that is right
+ * for @target or slow.
  */
 int lg_direct_switch(struct ftrace_ops *fops, struct lg_fast_slot *slot,
 		     unsigned long target)
 {
-	unsigned long tramp = tramp_of(slot, target);
+	unsigned long slow = tramp_of(slot, 0), tramp = tramp_of(slot, target);
 	int ret;
 
 	lockdep_assert_held(&lg_mutex);
-	/* Only the fast trampoline reads it: set before it is called. */
-	if (target)
-		WRITE_ONCE(slot->target, target);
+	if (target && target != slot->target) {
+		if (slot->tramp != slow) {
+			ret = lg_fault(-ENOMEM) ?: lg_modify_direct(fops, slow);
+			if (ret)
+				return ret;
+			slot->tramp = slow;
+		}
+		ret = set_jump(slot, target);
+		if (ret)
+			return ret;
+	}
 	if (tramp == slot->tramp)
 		return 0;
 	ret = lg_fault(-ENOMEM) ?: lg_modify_direct(fops, tramp);

@@ -8,7 +8,7 @@
  *
  *  lg_fast_<n>: no transition covers the function, every task runs the
  *	top replacement: drop the return address into the old function and
- *	jump to lg_fast_slots[n].target.
+ *	jump to it, a direct jump that core/direct.c writes.
  *  lg_slow_<n>: a transition covers it: ask lg_fast_choose(), which does
  *	what the ftrace handler does, then jump to its answer, or return
  *	into the old function for 0 (the original code).
@@ -25,11 +25,18 @@
 
 .macro LG_FAST_SLOT n
 SYM_FUNC_START_LOCAL(lg_fast_\n)
-	movq	lg_fast_slots+(\n * LG_SLOT_SIZE)(%rip), %r11
 	addq	$8, %rsp
 	/* Now exactly as at the old function's entry: a tail call. */
 	UNWIND_HINT_FUNC
-	JMP_NOSPEC r11
+	/*
+	 * A direct jmp rel32, rewritten (core/direct.c) only while no
+	 * call site calls this trampoline: no indirect branch, no
+	 * retpoline, no ENDBR needed at the target.
+	 */
+.Lfast_jmp_\n:
+	.byte	0xe9
+	.long	lg_fast_unset - (. + 4)
+	int3
 SYM_FUNC_END(lg_fast_\n)
 
 SYM_FUNC_START_LOCAL(lg_slow_\n)
@@ -85,6 +92,11 @@ SYM_FUNC_START(lg_slow_common)
 	RET
 SYM_FUNC_END(lg_slow_common)
 
+/* Where a fast trampoline jumps before its first target. */
+SYM_FUNC_START_LOCAL(lg_fast_unset)
+	ud2
+SYM_FUNC_END(lg_fast_unset)
+
 	.pushsection .rodata
 	.balign	8
 SYM_DATA_START(lg_fast_tramps)
@@ -104,4 +116,6 @@ SYM_DATA_END(lg_fast_tramps)
 	.pushsection .rodata
 	.balign	8
 SYM_DATA(lg_fast_text_size, .quad .Lfast_text_end - lg_slow_common)
+/* Where each fast trampoline's jmp is, from its start (the same in all). */
+SYM_DATA(lg_fast_jmp_offset, .quad .Lfast_jmp_0 - lg_fast_0)
 	.popsection
