@@ -278,7 +278,13 @@ int lg_redirect_func(struct lg_live_func *func)
 
 	ops = find_ops(func->old_addr);
 	if (ops) {
-		if (func->transition && ops->slot) {
+		/*
+		 * Slow first, whether the func is marked (tasks that moved
+		 * may call it at once) or not (a fast trampoline's jump is
+		 * rewritten only while it is not called): if that fails,
+		 * nothing changed.
+		 */
+		if (ops->slot) {
 			ret = lg_direct_switch(&ops->fops, ops->slot, 0);
 			if (ret) {
 				pr_err("'%s': failed to switch function '%s' to the slow trampoline (%d)\n",
@@ -288,8 +294,10 @@ int lg_redirect_func(struct lg_live_func *func)
 		}
 		list_add_rcu(&func->stack_node, &ops->func_stack);
 		func->patched = true;
-		/* An unmarked func on a fast stack: the new target. */
-		WARN_ON_ONCE(update_mode(ops));
+		/* Unmarked: fast to it at once; failing that, slow is right. */
+		if (update_mode(ops))
+			pr_warn("function '%s' stays on the slow trampoline\n",
+				name);
 		return 0;
 	}
 
@@ -337,6 +345,15 @@ void lg_unredirect_func(struct lg_live_func *func)
 	ops = find_ops(func->old_addr);
 	if (WARN_ON_ONCE(!ops))
 		return;
+
+	/*
+	 * The fast trampoline must not jump to a replacement that leaves its
+	 * stack: slow first (a no-op for a marked top, which is slow already;
+	 * a going module's function may be fast).
+	 */
+	if (ops->slot && lg_direct_switch(&ops->fops, ops->slot, 0))
+		pr_err("function '%s' cannot leave the fast trampoline\n",
+		       func->desc->old_name);
 
 	if (list_is_singular(&ops->func_stack)) {
 		if (ops->slot) {
