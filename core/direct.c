@@ -183,8 +183,8 @@ int lg_direct_register(struct ftrace_ops *fops, unsigned long ip,
  * on the fast trampoline goes through the slow one while the jump is
  * rewritten.
  *
- * Return: 0, or an error with the function on a trampoline that is right
- * for @target or slow.
+ * Return: 0, or an error with the function where it was or on its slow
+ * trampoline, which is right for every stack.
  */
 int lg_direct_switch(struct ftrace_ops *fops, struct lg_fast_slot *slot,
 		     unsigned long target)
