@@ -36,6 +36,9 @@ module_param_cb(fast_slots, &lg_param_ops_uint, &fast_slots, 0644);
 MODULE_PARM_DESC(fast_slots,
 		 "how many functions may use the direct-call fast path at once (0: none, the ftrace handler for all)");
 
+/* arch/x86_64/fast.S steps through the slots by LG_SLOT_SIZE. */
+static_assert(sizeof(struct lg_fast_slot) == 24);
+
 static int *ftrace_enabled_p;
 
 #ifdef LG_FTRACE_DIRECT_MULTI
@@ -149,7 +152,8 @@ int lg_direct_register(struct ftrace_ops *fops, unsigned long ip,
 	ret = lg_fault(-ENOMEM) ?: ftrace_set_filter_ip(fops, ip, 0, 0);
 	if (ret)
 		return ret;
-	ret = lg_fault(-EBUSY) ?: lg_register_direct(fops, tramp);
+	/* Not -EBUSY: that one sends the caller to the handler path. */
+	ret = lg_fault(-ENOMEM) ?: lg_register_direct(fops, tramp);
 	if (ret) {
 		ftrace_free_filter(fops);
 		return ret;

@@ -243,9 +243,7 @@ static int register_direct(struct lg_ops *ops, struct lg_live_func *func)
 
 	ret = lg_direct_register(&ops->fops, func->old_addr, ops->slot,
 				 fast_target(ops));
-	if (ret == -EBUSY)
-		print_busy(func);
-	else if (ret)
+	if (ret && ret != -EBUSY)
 		pr_err("'%s': failed to register the direct call of function '%s' (%d)\n",
 		       func->obj->patch->name, func->desc->old_name, ret);
 	if (ret) {
@@ -308,10 +306,17 @@ int lg_redirect_func(struct lg_live_func *func)
 	list_add_rcu(&func->stack_node, &ops->func_stack);
 
 	ops->slot = lg_fast_get(ops);
-	if (ops->slot)
-		ret = register_direct(ops, func);
-	else
+	ret = ops->slot ? register_direct(ops, func) : -EBUSY;
+	/*
+	 * One direct call per function: where another one is there (a BPF
+	 * trampoline), the handler can share it through ftrace's ops_func,
+	 * and it refuses what neither may share (the kernel's livepatch).
+	 */
+	if (ret == -EBUSY) {
+		/* What the direct API left in it, filters freed. */
+		memset(&ops->fops, 0, sizeof(ops->fops));
 		ret = register_handler(ops, func);
+	}
 	if (ret) {
 		list_del(&func->stack_node);
 		lg_kfree(ops, LG_KIND_OPS);

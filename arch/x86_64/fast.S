@@ -10,8 +10,8 @@
  *	top replacement: drop the return address into the old function and
  *	jump to it, a direct jump that core/direct.c writes.
  *  lg_slow_<n>: a transition covers it: ask lg_fast_choose(), which does
- *	what the ftrace handler does, then jump to its answer, or return
- *	into the old function for 0 (the original code).
+ *	what the ftrace handler does, then return into its answer, or into
+ *	the old function for 0 (the original code).
  *
  * On entry the stack holds the return address into the old function (just
  * after its fentry call), then the one into its caller.
@@ -81,11 +81,15 @@ SYM_FUNC_START(lg_slow_common)
 	popq	%rbp
 	testq	%r11, %r11
 	jz	1f
-	addq	$8, %rsp
-	UNWIND_HINT_FUNC
-	JMP_NOSPEC r11
+	/*
+	 * Return into the target, as ftrace_regs_caller enters a direct
+	 * trampoline: no indirect jump, whose retpoline thunk would end a
+	 * reliable stack walk there without a trace of the old function
+	 * (6.1's UNWIND_HINT_EMPTY), nor an ENDBR needed at the target.
+	 */
+	movq	%r11, (%rsp)
 1:
-	/* The RET into the old function undoes a call depth its call never added. */
+	/* The RET undoes a call depth the fentry call never added. */
 #ifdef CONFIG_MITIGATION_CALL_DEPTH_TRACKING
 	CALL_DEPTH_ACCOUNT
 #endif
