@@ -31,6 +31,7 @@
 #include "arch.h"
 #include "check.h"
 #include "core.h"
+#include "direct.h"
 #include "fault.h"
 #include "redirect.h"
 #include "transition.h"
@@ -81,15 +82,25 @@ void lg_check_update(void)
 	struct lg_ranges *ranges, *old;
 	struct lg_live_object *obj;
 	struct lg_live_func *func, *below;
+	unsigned long start, size;
 	unsigned int nr = 0;
 
 	lockdep_assert_held(&lg_mutex);
 	lg_for_each_object(patch, obj)
 		lg_for_each_func(obj, func)
 			nr += 2;
+	nr++;
 	/* No fallible step (fault.c): it cannot fail. */
 	ranges = kzalloc(struct_size(ranges, range, nr), GFP_KERNEL | __GFP_NOFAIL);
 	lg_live_add(LG_KIND_RANGES, struct_size(ranges, range, nr));
+	/*
+	 * The direct-call trampolines: a task stopped in one has its jump
+	 * decided, and past the fast one's drop of the return address its
+	 * stack shows no trace of the old function. Block them all.
+	 */
+	lg_fast_text(&start, &size);
+	if (size)
+		add_blocking(ranges, start, size, "livegraft trampoline");
 
 	lg_for_each_object(patch, obj) {
 		if (!obj->patched)

@@ -14,6 +14,7 @@
 #include <linux/moduleparam.h>
 
 #include "arch.h"
+#include "direct.h"
 #include "fault.h"
 #include "ksyms.h"
 
@@ -130,5 +131,6 @@ int lg_ksyms_init(void)
 			return -ENOENT;
 	}
 
-	return lg_arch_ksyms_init() ?: lg_arch_reloc_ksyms_init();
+	return lg_arch_ksyms_init() ?: lg_arch_reloc_ksyms_init() ?:
+	       lg_direct_ksyms_init();
 }

@@ -125,6 +125,8 @@ static void lg_complete_transition(void)
 	 * that saw a mark, and may still read the table, before it goes.
 	 */
 	set_transition(patch, false);
+	/* The same answer for every task: direct-called ones may go fast. */
+	lg_redirect_update(patch);
 	lg_synchronize();
 	if (replace)
 		lg_discard_nops(patch);
@@ -320,6 +322,20 @@ int lg_init_transition(struct lg_live_patch *patch, int state)
 	 */
 	smp_wmb();
 	set_transition(patch, true);
+	/*
+	 * Before the table opens, every direct-called function of the patch
+	 * must ask the universe. Only an unpatching transition has any yet;
+	 * a patching one's join their stacks marked (lg_redirect_func()).
+	 */
+	ret = lg_redirect_update(patch);
+	if (ret) {
+		set_transition(patch, false);
+		lg_redirect_update(patch);
+		/* A slow trampoline may have seen a mark and read the table. */
+		lg_synchronize();
+		lg_universe_destroy();
+		goto err;
+	}
 	return 0;
 
 err:

@@ -219,6 +219,10 @@ for kver in $kvers; do
 		build=build/$tag
 		rm -f "$build/results" "$build/failures"
 		step "build $tag" make -s ARCH="$arch" KVER="$kver" || continue
+		if [ "$arch" = x86_64 ]; then
+			step "fast path trampolines branch only directly $tag" \
+				scripts/check-tramp.sh "$build/livegraft.ko"
+		fi
 		step "user patch module $tag: make extmod, make vm-run" \
 			user_patch_module "$arch"
 		step "livegraft new and livegraft test $tag" \

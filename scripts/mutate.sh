@@ -48,6 +48,23 @@ mutation handler-ignores-universe core/redirect.c \
 	's/if \(lg_task_universe\(current\) == LG_UNPATCHED\)/if (0)/' \
 	test-stress.sh \
 	"no task mixes universes under stress"
+# The direct-call fast path (x86_64): the trampoline each function is on.
+mutation fast-during-transition core/redirect.c \
+	's/if \(top->transition \|\| !top->new_func\)/if (!top->new_func)/' \
+	test-fastpath.sh \
+	"fast outside a transition, slow during enable and disable" x86_64
+mutation slow-never-entered core/transition.c \
+	's/ret = lg_redirect_update\(patch\);\n\tif \(ret\) \{/ret = 0;\n\tif (ret) {/' \
+	test-fastpath.sh \
+	"fast outside a transition, slow during enable and disable" x86_64
+mutation fast-wrong-target core/redirect.c \
+	's/top = list_first_entry\(&ops->func_stack,/top = list_last_entry(&ops->func_stack,/' \
+	test-fastpath.sh \
+	"fast path: stacked patches" x86_64
+mutation fast-never-resumed core/transition.c \
+	's/\tset_transition\(patch, false\);\n\t\/\* The same answer for every task: direct-called ones may go fast. \*\/\n\tlg_redirect_update\(patch\);\n/\tset_transition(patch, false);\n/' \
+	test-fastpath.sh \
+	"fast outside a transition, slow during enable and disable" x86_64
 # Where a task may move.
 mutation stack-check-always-passes core/check.c \
 	's/(int lg_check_stack\(struct task_struct \*task, const char \*\*blocker\)\n\{)/$1\n\treturn 0;/' \

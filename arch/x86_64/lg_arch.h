@@ -23,6 +23,14 @@
  */
 #define LG_ARCH_FENTRY_RET_MAX	(ENDBR_INSN_SIZE + MCOUNT_INSN_SIZE)
 
+/*
+ * The direct-call fast path (core/direct.c): how many functions the pool
+ * of arch/x86_64/fast.S serves at once. The others keep the ftrace handler.
+ */
+#ifdef CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS
+#define LG_ARCH_FAST_SLOTS	64
+#endif
+
 static __always_inline void lg_arch_set_ip(struct ftrace_regs *fregs,
 					   unsigned long ip)
 {

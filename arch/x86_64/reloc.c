@@ -15,6 +15,7 @@
 #include <livegraft.h>
 
 #include "arch.h"
+#include "direct.h"
 #include "ksyms.h"
 
 static typeof(text_poke) *poke;
@@ -99,3 +100,13 @@ void lg_arch_reloc_end(void)
 	on_each_cpu(do_sync_core, NULL, 1);
 	mutex_unlock(text_mutex_p);
 }
+
+#ifdef LG_ARCH_FAST_SLOTS
+/* The fast path's jumps (core/direct.c), written as relocations are. */
+void lg_arch_write_jump(unsigned long disp_addr, s32 disp)
+{
+	lg_arch_reloc_begin();
+	poke((void *)disp_addr, &disp, sizeof(disp));
+	lg_arch_reloc_end();
+}
+#endif

@@ -93,6 +93,18 @@ expect "verify: no I flag is no redirection" 6 \
 ftrace "cmdline_proc_show (1) R I  ${tab}tramp: 0xffffffffc0202000 (klp_ftrace_handler+0x0/0x180) ->ftrace_ops_assist_func+0x0/0xf0"
 expect "verify: another handler is not livegraft's" 6 \
 	"NOT redirected: its ftrace handler is not livegraft's" verify
+ftrace "cmdline_proc_show (1) R   D " "${tab}direct-->lg_fast_3+0x0/0x20 [livegraft]"
+expect "verify: direct-called into livegraft's fast trampoline" 0 \
+	'^fix: vmlinux: cmdline_proc_show: redirected$' verify
+ftrace "cmdline_proc_show (1) R   D ${tab}tramp: 0xffffffffc0201000 (call_direct_funcs+0x0/0x20)" "${tab}direct-->lg_slow_3+0x0/0x10 [livegraft]"
+expect "verify: direct-called into livegraft's slow trampoline" 0 \
+	'^fix: vmlinux: cmdline_proc_show: redirected$' verify
+ftrace "cmdline_proc_show (1) R   D " "${tab}direct-->my_tramp1+0x0/0x20 [ftrace_direct]"
+expect "verify: direct-called into another trampoline" 6 \
+	"NOT redirected: ftrace calls it directly, not into livegraft's trampolines: my_tramp1" verify
+ftrace "cmdline_proc_show (1) R   D " "version_proc_show (1) R   D " "${tab}direct-->lg_fast_3+0x0/0x20 [livegraft]"
+expect "verify: the next function's direct call is not this one's" 6 \
+	'NOT redirected: ftrace calls it directly, and does not say where' verify
 ftrace "version_proc_show (1) R I  ${tab}$LG_HANDLER"
 expect "verify: a function ftrace does not list" 6 \
 	'cmdline_proc_show: NOT redirected: ftrace has no handler on it' verify

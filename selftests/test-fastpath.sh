@@ -1,0 +1,257 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2317 # scenarios are called through run_test
+#
+# The direct-call fast path, through ftrace's own view of each patched
+# function (enabled_functions: the D flag and the direct-call target).
+# Where the kernel has direct calls (x86_64), a patched function is called
+# through livegraft's fast trampoline (lg_fast_<n>, a jump to the top
+# replacement) exactly when no transition covers it, and through its slow
+# one (lg_slow_<n>, which asks the task's universe) while one does; on
+# arm64, through livegraft's ftrace handler at all times. The consistency
+# stress runs through enable, stacking, replace, reversal and disable with
+# the switches, and must see no call mixing the universes.
+
+# shellcheck source=selftests/functions.sh
+. "$(dirname "$0")/functions.sh"
+
+BUSY=test_lg_busy
+LP=test_lg_busy_patch
+LP2=test_lg_busy_patch2
+P=$LG_SYSFS/$LP
+PARAM=/sys/module/$BUSY/parameters
+EF=/sys/kernel/tracing/enabled_functions
+FUNCS="test_lg_busy_sleep test_lg_busy_nap test_lg_busy_wait"
+
+case $(uname -m) in
+x86_64) DIRECT=1 ;;
+*) DIRECT= ;;
+esac
+
+# mode_of(func) - how ftrace calls a function: fast or slow (livegraft's
+# direct trampolines, with the D flag), handler (livegraft's ftrace_ops),
+# none, or what it found instead
+mode_of() {
+	[ -r $EF ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+	lines=$(grep -A1 "^$1 " $EF | tr '\n' ' ')
+	case $lines in
+	"") echo none ;;
+	*" D"*"direct-->lg_fast_"[0-9]*"[livegraft]"*) echo fast ;;
+	*" D"*"direct-->lg_slow_"[0-9]*"[livegraft]"*) echo slow ;;
+	*"lg_ftrace_handler"*"[livegraft]"*) echo handler ;;
+	*") R I"*)
+		# arm64 6.1's ftrace names no handler: the I flag is all
+		# it shows of livegraft's (as livegraft verify says).
+		case "$(uname -m) $(uname -r)" in
+		"aarch64 6.1."*) echo handler ;;
+		*) echo "unexpected: $lines" ;;
+		esac ;;
+	*) echo "unexpected: $lines" ;;
+	esac
+}
+
+# expect_mode(mode, funcs...) - each function is called that way; fast and
+# slow are "handler" where the kernel has no direct calls
+expect_mode() {
+	want=$1
+	shift
+	case $want in
+	fast | slow) [ -n "$DIRECT" ] || want=handler ;;
+	esac
+	for f in "$@"; do
+		assert_eq "how ftrace calls $f" "$want" "$(mode_of "$f")"
+	done
+}
+
+# setup(busy args...) - livegraft with signals off, and test_lg_busy
+setup() {
+	load_livegraft
+	echo 0 >/sys/module/livegraft/parameters/signal_delay_ms
+	load_mod $BUSY read_block=0 "$@"
+}
+
+# hold_in(patch module, 1|0) - the kthread sleeps in (1) or leaves (0)
+# that patch's replacement of test_lg_busy_sleep, from its next call
+hold_in() {
+	echo "$2" >"/sys/module/$1/parameters/block"
+	[ "$2" = 0 ] || sleep 0.5
+}
+
+# Enable: slow while the kthread in test_lg_busy_sleep holds the
+# transition up, fast once it completes. Disable: slow while the kthread
+# holds it up in the replacement, gone once it completes.
+test_enable_disable() {
+	setup
+	load_mod $LP
+	loop_until "grep -q test_lg_busy_sleep $P/pending" || die "not held up"
+	expect_mode slow $FUNCS
+	echo 0 >$PARAM/block
+	wait_transition $LP
+	expect_mode fast $FUNCS
+	assert_eq "what the patched reader reads" patched "$(cat /proc/$BUSY)"
+
+	hold_in $LP 1
+	log "% echo 0 > $P/enabled"
+	echo 0 >"$P/enabled"
+	check_value "$P/transition" 1
+	loop_until "grep -q test_lg_busy_sleep $P/pending" || die "not held up"
+	expect_mode slow $FUNCS
+	hold_in $LP 0
+	loop_until "[ ! -e $P ]" || die "patch not freed"
+	expect_mode none $FUNCS
+	assert_eq "what the reader reads" unpatched "$(cat /proc/$BUSY)"
+}
+
+# A reversed unpatching: slow from its start, through the reversal, fast
+# once it completes as a patching.
+test_reversal() {
+	setup block=0
+	load_patch $LP
+	expect_mode fast $FUNCS
+	hold_in $LP 1
+	echo 0 >"$P/enabled"
+	loop_until "grep -q test_lg_busy_sleep $P/pending" || die "not held up"
+	expect_mode slow $FUNCS
+	log "% echo 1 > $P/enabled"
+	echo 1 >"$P/enabled"
+	wait_transition $LP
+	check_value "$P/enabled" 1
+	expect_mode fast $FUNCS
+	assert_eq "what the patched reader reads" patched "$(cat /proc/$BUSY)"
+	hold_in $LP 0
+	disable_patch $LP
+	expect_mode none $FUNCS
+}
+
+# A second patch on the first: slow while its transition is held up in
+# the first one's replacement, fast once complete, into the second one's
+# replacement (the kthread then sleeps there, holding the second's
+# unpatching up); back to the first one's when the second goes.
+test_stacking() {
+	setup block=0
+	load_patch $LP
+	hold_in $LP 1
+	load_mod $LP2
+	loop_until "grep -q test_lg_busy_sleep $LG_SYSFS/$LP2/pending" ||
+		die "not held up"
+	expect_mode slow $FUNCS
+	hold_in $LP 0
+	wait_transition $LP2
+	expect_mode fast $FUNCS
+	hold_in $LP2 1
+	log "% echo 0 > $LG_SYSFS/$LP2/enabled"
+	echo 0 >"$LG_SYSFS/$LP2/enabled"
+	loop_until "grep -q test_lg_busy_sleep $LG_SYSFS/$LP2/pending" ||
+		die "the second patch's replacement does not hold its unpatching up"
+	expect_mode slow $FUNCS
+	hold_in $LP2 0
+	loop_until "[ ! -e $LG_SYSFS/$LP2 ]" || die "patch $LP2 not freed"
+	expect_mode fast $FUNCS
+	hold_in $LP 1
+	echo 0 >"$P/enabled"
+	loop_until "grep -q test_lg_busy_sleep $P/pending" ||
+		die "the first patch's replacement does not hold its unpatching up"
+	hold_in $LP 0
+	loop_until "[ ! -e $P ]" || die "patch $LP not freed"
+	expect_mode none $FUNCS
+}
+
+# A replace patch that drops test_lg_busy_sleep: a nop, slow during the
+# transition; after it, that function is no longer redirected, the two
+# others are fast.
+test_replace() {
+	setup block=0
+	load_patch $LP
+	hold_in $LP 1
+	load_mod $LP2 replace=1 sleep_too=0
+	loop_until "grep -q test_lg_busy_sleep $LG_SYSFS/$LP2/pending" ||
+		die "not held up"
+	expect_mode slow $FUNCS
+	hold_in $LP 0
+	wait_transition $LP2
+	unload_replaced $LP
+	expect_mode none test_lg_busy_sleep
+	expect_mode fast test_lg_busy_nap test_lg_busy_wait
+	assert_eq "what the patched reader reads" patched "$(cat /proc/$BUSY)"
+	disable_patch $LP2
+	expect_mode none $FUNCS
+}
+
+# With fast_slots=0 every function keeps the ftrace handler, and a
+# transition still works.
+test_no_slots() {
+	[ -n "$DIRECT" ] || skip "no direct calls on $(uname -m)"
+	setup block=0
+	echo 0 >/sys/module/livegraft/parameters/fast_slots
+	load_patch $LP
+	expect_mode handler $FUNCS
+	assert_eq "what the patched reader reads" patched "$(cat /proc/$BUSY)"
+	disable_patch $LP
+	expect_mode none $FUNCS
+}
+
+# cons_counter(name) - a counter of /proc/test_lg_cons
+cons_counter() {
+	echo " $(cat /proc/test_lg_cons)" | sed -n "s/.* $1 \([0-9]*\).*/\1/p"
+}
+
+# The consistency stress through every switch: kthreads and readers call
+# outer (which calls inner twice) all along while patches are enabled,
+# stacked, replaced, reversed and disabled; after each completed
+# transition both functions are fast. No call may mix the universes.
+test_stress() {
+	load_livegraft
+	echo 200 >/sys/module/livegraft/parameters/signal_delay_ms
+	load_mod test_lg_cons threads=4 task_safe=1 holder=1
+	readers=
+	for _ in 1 2 3; do
+		sh -c 'while :; do cat /proc/test_lg_cons >/dev/null; done' &
+		readers="$readers $!"
+	done
+	HOLD=/sys/module/test_lg_cons/parameters/hold
+	CF="test_lg_cons_outer test_lg_cons_inner"
+	V3=$LG_SYSFS/test_lg_cons_v3
+	cycle=0
+	while [ $cycle -lt 3 ]; do
+		load_patch test_lg_cons_patch
+		expect_mode fast $CF
+		# Stacking, reversed while held up, then for good.
+		echo 1 >$HOLD
+		load_mod test_lg_cons_v3
+		loop_until "grep -q test_lg_holder $V3/pending" ||
+			die "the holder does not hold version 3 up"
+		expect_mode slow $CF
+		echo 0 >"$V3/enabled"
+		echo 0 >$HOLD
+		loop_until "[ ! -e $V3 ]" || die "version 3 not reversed"
+		expect_mode fast $CF
+		unload_mod test_lg_cons_v3
+		load_patch test_lg_cons_v3
+		expect_mode fast $CF
+		disable_patch test_lg_cons_v3
+		unload_mod test_lg_cons_v3
+		expect_mode fast $CF
+		# Replace, then disable.
+		load_patch test_lg_cons_v4 replace=1
+		unload_replaced test_lg_cons_patch
+		expect_mode fast $CF
+		disable_patch test_lg_cons_v4
+		unload_mod test_lg_cons_v4
+		expect_mode none $CF
+		cycle=$((cycle + 1))
+	done
+	# shellcheck disable=SC2086 # a list of pids
+	kill $readers
+	wait 2>/dev/null
+	echo "# $(cat /proc/test_lg_cons)"
+	assert_eq "calls that mixed old and new code" 0 "$(cons_counter mixed)"
+	[ "$(cons_counter new)" -gt 0 ] || die "no call ran a new version"
+}
+
+run_test "fast outside a transition, slow during enable and disable" test_enable_disable
+run_test "fast path: a reversed unpatching" test_reversal
+run_test "fast path: stacked patches" test_stacking
+run_test "fast path: a replace patch with a nop" test_replace
+run_test "fast path: no slots, the ftrace handler" test_no_slots
+run_test "fast path: consistency stress through every switch" test_stress
+finish
