@@ -309,12 +309,6 @@ int lg_init_transition(struct lg_live_patch *patch, int state)
 		goto err;
 	}
 	start_mono_ns = 0;
-	/* A transition that cannot start keeps the figures of the last. */
-	memset(&patch->stats.moved, 0, sizeof(patch->stats.moved));
-	patch->stats.tasks = 0;
-	patch->stats.retries = 0;
-	patch->stats.signals = 0;
-
 	/*
 	 * Publish the table (lg_universe_create()) before func->transition:
 	 * a handler that sees the mark finds the table. Pairs with the
@@ -336,6 +330,11 @@ int lg_init_transition(struct lg_live_patch *patch, int state)
 		lg_universe_destroy();
 		goto err;
 	}
+	/* A transition that cannot start keeps the figures of the last. */
+	memset(&patch->stats.moved, 0, sizeof(patch->stats.moved));
+	patch->stats.tasks = 0;
+	patch->stats.retries = 0;
+	patch->stats.signals = 0;
 	return 0;
 
 err:
