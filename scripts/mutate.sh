@@ -49,6 +49,10 @@ mutation handler-ignores-universe core/redirect.c \
 	test-stress.sh \
 	"no task mixes universes under stress"
 # The direct-call fast path (x86_64): the trampoline each function is on.
+mutation slow-loses-an-argument arch/x86_64/fast.S \
+	's/\tpushq\t%rdi\n(.*?)\tpopq\t%rdi\n/$1/s' \
+	test-fastpath.sh \
+	"fast path: six arguments and varargs through both trampolines" x86_64
 mutation fast-during-transition core/redirect.c \
 	's/if \(top->transition \|\| !top->new_func\)/if (!top->new_func)/' \
 	test-fastpath.sh \

@@ -248,10 +248,63 @@ test_stress() {
 	[ "$(cons_counter new)" -gt 0 ] || die "no call ran a new version"
 }
 
+# args_read(what) - /proc/test_lg_args read through the trampoline of
+# "what": each result is the formula of its arguments (test_lg_args.c),
+# plus 1000000 where the replacement ran; anything else lost an argument
+args_read() {
+	b=$(cat /sys/module/test_lg_args/parameters/base)
+	a6=$((b + 2 * (b + 1) + 3 * (b + 2) + 4 * (b + 3) + 5 * (b + 4) + 6 * (b + 5)))
+	va=0 i=1
+	while [ $i -le 8 ]; do
+		va=$((va + i * (b + i - 1)))
+		i=$((i + 1))
+	done
+	got=$(cat /proc/test_lg_args)
+	case "$1 $got" in
+	"unpatched $a6 $va" | "patched $((a6 + 1000000)) $((va + 1000000))") ;;
+	"either $a6 $va" | "either $((a6 + 1000000)) $((va + 1000000))") ;;
+	*) die "test_lg_args6 and test_lg_args_va ($1, base $b): got '$got'," \
+		"want '$a6 $va' unpatched or +1000000 patched" ;;
+	esac
+}
+
+# Six register arguments and varargs spilling onto the stack, through the
+# slow trampoline (the task's universe decides: either result, but whole)
+# while a reader in test_lg_args_hold() holds the transition up, then
+# through the fast one; large bases fill the registers' upper halves.
+test_args() {
+	load_livegraft
+	# No signal: it would restart the held read into the replacement.
+	echo 0 >/sys/module/livegraft/parameters/signal_delay_ms
+	load_mod test_lg_args hold=1
+	cat /proc/test_lg_args_hold >/dev/null &
+	reader=$!
+	args_read unpatched
+	load_mod test_lg_args_patch
+	loop_until "grep -q test_lg_args_hold $LG_SYSFS/test_lg_args_patch/pending" ||
+		die "not held up"
+	expect_mode slow test_lg_args6 test_lg_args_va
+	for b in 1 -7 4294967296 1099511627776; do
+		echo $b >/sys/module/test_lg_args/parameters/base
+		args_read either
+	done
+	echo 0 >/sys/module/test_lg_args/parameters/hold
+	wait $reader
+	wait_transition test_lg_args_patch
+	expect_mode fast test_lg_args6 test_lg_args_va
+	for b in 3 -1099511627776; do
+		echo $b >/sys/module/test_lg_args/parameters/base
+		args_read patched
+	done
+	disable_patch test_lg_args_patch
+	args_read unpatched
+}
+
 run_test "fast outside a transition, slow during enable and disable" test_enable_disable
 run_test "fast path: a reversed unpatching" test_reversal
 run_test "fast path: stacked patches" test_stacking
 run_test "fast path: a replace patch with a nop" test_replace
 run_test "fast path: no slots, the ftrace handler" test_no_slots
 run_test "fast path: consistency stress through every switch" test_stress
+run_test "fast path: six arguments and varargs through both trampolines" test_args
 finish
