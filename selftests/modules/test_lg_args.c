@@ -15,6 +15,8 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 
+#include "test_lg_args.h"
+
 static long base = 1;
 module_param(base, long, 0644);
 MODULE_PARM_DESC(base, "the first argument; the next ones count up from it");
