@@ -243,9 +243,16 @@ kallsyms_has_data() {
 # then unload what the scenario loaded, newest first.
 cleanup() {
 	# Let every task out of test_lg_busy's and its patch's waits.
-	for p in /sys/module/test_lg_busy*/parameters/*block; do
+	for p in /sys/module/test_lg_busy*/parameters/*block \
+		/sys/module/test_lg_args/parameters/hold; do
 		[ -e "$p" ] && echo 0 >"$p"
 	done
+	# The function tracer a scenario turned on beside a patch.
+	lg_t=/sys/kernel/tracing
+	if [ -e $lg_t/current_tracer ] && [ "$(cat $lg_t/current_tracer)" != nop ]; then
+		echo nop >$lg_t/current_tracer
+		echo >$lg_t/set_ftrace_filter
+	fi
 	for en in "$LG_SYSFS"/*/enabled /sys/kernel/livepatch/*/enabled; do
 		[ -e "$en" ] || continue
 		[ "$(cat "$en")" = 1 ] && echo 0 >"$en" 2>/dev/null

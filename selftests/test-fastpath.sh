@@ -300,6 +300,45 @@ test_args() {
 	args_read unpatched
 }
 
+# The same beside the function tracer on both functions: ftrace then calls
+# its list function first and returns into livegraft's trampoline from
+# ftrace_regs_caller, slow and fast, with every argument intact.
+test_args_traced() {
+	load_livegraft
+	echo 0 >/sys/module/livegraft/parameters/signal_delay_ms
+	load_mod test_lg_args hold=1
+	cat /proc/test_lg_args_hold >/dev/null &
+	reader=$!
+	load_mod test_lg_args_patch
+	loop_until "grep -q test_lg_args_hold $LG_SYSFS/test_lg_args_patch/pending" ||
+		die "not held up"
+	expect_mode slow test_lg_args6 test_lg_args_va
+	t=/sys/kernel/tracing
+	echo test_lg_args6 >$t/set_ftrace_filter
+	echo test_lg_args_va >>$t/set_ftrace_filter
+	echo function >$t/current_tracer
+	echo >$t/trace
+	for b in 5 -4294967296; do
+		echo $b >/sys/module/test_lg_args/parameters/base
+		args_read either
+	done
+	grep -q "test_lg_args6 <-" $t/trace || die "the function tracer saw no call"
+	echo 0 >/sys/module/test_lg_args/parameters/hold
+	wait $reader
+	wait_transition test_lg_args_patch
+	echo >$t/trace
+	for b in 9 1099511627776; do
+		echo $b >/sys/module/test_lg_args/parameters/base
+		args_read patched
+	done
+	grep -q "test_lg_args_va <-" $t/trace || die "the function tracer saw no call"
+	echo nop >$t/current_tracer
+	echo >$t/set_ftrace_filter
+	expect_mode fast test_lg_args6 test_lg_args_va
+	disable_patch test_lg_args_patch
+	args_read unpatched
+}
+
 run_test "fast outside a transition, slow during enable and disable" test_enable_disable
 run_test "fast path: a reversed unpatching" test_reversal
 run_test "fast path: stacked patches" test_stacking
@@ -307,4 +346,5 @@ run_test "fast path: a replace patch with a nop" test_replace
 run_test "fast path: no slots, the ftrace handler" test_no_slots
 run_test "fast path: consistency stress through every switch" test_stress
 run_test "fast path: six arguments and varargs through both trampolines" test_args
+run_test "fast path: arguments intact beside the function tracer" test_args_traced
 finish
