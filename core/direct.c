@@ -40,6 +40,7 @@ MODULE_PARM_DESC(fast_slots,
 static_assert(sizeof(struct lg_fast_slot) == 24);
 
 static int *ftrace_enabled_p;
+static struct mutex *ftrace_lock_p;
 
 #ifdef LG_FTRACE_DIRECT_MULTI
 #define lg_register_direct	register_ftrace_direct_multi
@@ -63,7 +64,8 @@ static int lg_unregister_direct(struct ftrace_ops *fops, unsigned long addr)
 int lg_direct_ksyms_init(void)
 {
 	ftrace_enabled_p = lg_ksym_require_data("ftrace_enabled");
-	return ftrace_enabled_p ? 0 : -ENOENT;
+	ftrace_lock_p = lg_ksym_require_data("ftrace_lock");
+	return ftrace_enabled_p && ftrace_lock_p ? 0 : -ENOENT;
 }
 
 /**
@@ -143,7 +145,7 @@ int lg_direct_register(struct ftrace_ops *fops, unsigned long ip,
 		       struct lg_fast_slot *slot, unsigned long target)
 {
 	unsigned long tramp = tramp_of(slot, target);
-	int ret;
+	int ret, enabled;
 
 	lockdep_assert_held(&lg_mutex);
 	/* Out of jump range: the slow trampoline, correct and slower. */
@@ -165,11 +167,14 @@ int lg_direct_register(struct ftrace_ops *fops, unsigned long ip,
 	 * it now, so that ftrace_enabled cannot be cleared under the patch,
 	 * and refuse, as a PERMANENT ops registration does, when it was
 	 * already clear (ftrace then registers but patches no call site).
+	 * Under ftrace_lock, as the sysctl clears ftrace_enabled only after
+	 * looking for PERMANENT ops: one of the two sees the other.
 	 */
+	mutex_lock(ftrace_lock_p);
 	fops->flags |= FTRACE_OPS_FL_PERMANENT;
-	/* The flag before the read; the sysctl reads it under ftrace_lock. */
-	smp_mb();
-	if (!READ_ONCE(*ftrace_enabled_p)) {
+	enabled = *ftrace_enabled_p;
+	mutex_unlock(ftrace_lock_p);
+	if (!enabled) {
 		lg_direct_unregister(fops, slot);
 		return -EBUSY;
 	}
