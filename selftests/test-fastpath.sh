@@ -268,11 +268,10 @@ args_read() {
 	esac
 }
 
-# Six register arguments and varargs spilling onto the stack, through the
-# slow trampoline (the task's universe decides: either result, but whole)
-# while a reader in test_lg_args_hold() holds the transition up, then
-# through the fast one; large bases fill the registers' upper halves.
-test_args() {
+# args_held() - test_lg_args patched, its transition held up by a reader
+# in test_lg_args_hold() (pid in $reader): the functions on their slow
+# trampoline
+args_held() {
 	load_livegraft
 	# No signal: it would restart the held read into the replacement.
 	echo 0 >/sys/module/livegraft/parameters/signal_delay_ms
@@ -284,18 +283,35 @@ test_args() {
 	loop_until "grep -q test_lg_args_hold $LG_SYSFS/test_lg_args_patch/pending" ||
 		die "not held up"
 	expect_mode slow test_lg_args6 test_lg_args_va
-	for b in 1 -7 4294967296 1099511627776; do
-		echo $b >/sys/module/test_lg_args/parameters/base
-		args_read either
-	done
+}
+
+# args_release() - let the reader go and the transition complete
+args_release() {
 	echo 0 >/sys/module/test_lg_args/parameters/hold
 	wait $reader
 	wait_transition test_lg_args_patch
-	expect_mode fast test_lg_args6 test_lg_args_va
-	for b in 3 -1099511627776; do
-		echo $b >/sys/module/test_lg_args/parameters/base
-		args_read patched
+}
+
+# args_at(what, bases...) - args_read(what) with each first argument
+args_at() {
+	what=$1
+	shift
+	for b in "$@"; do
+		echo "$b" >/sys/module/test_lg_args/parameters/base
+		args_read "$what"
 	done
+}
+
+# Six register arguments and varargs spilling onto the stack, through the
+# slow trampoline (the task's universe decides: either result, but whole)
+# while a reader in test_lg_args_hold() holds the transition up, then
+# through the fast one; large bases fill the registers' upper halves.
+test_args() {
+	args_held
+	args_at either 1 -7 4294967296 1099511627776
+	args_release
+	expect_mode fast test_lg_args6 test_lg_args_va
+	args_at patched 3 -1099511627776
 	disable_patch test_lg_args_patch
 	args_read unpatched
 }
@@ -304,33 +320,17 @@ test_args() {
 # its list function first and returns into livegraft's trampoline from
 # ftrace_regs_caller, slow and fast, with every argument intact.
 test_args_traced() {
-	load_livegraft
-	echo 0 >/sys/module/livegraft/parameters/signal_delay_ms
-	load_mod test_lg_args hold=1
-	cat /proc/test_lg_args_hold >/dev/null &
-	reader=$!
-	load_mod test_lg_args_patch
-	loop_until "grep -q test_lg_args_hold $LG_SYSFS/test_lg_args_patch/pending" ||
-		die "not held up"
-	expect_mode slow test_lg_args6 test_lg_args_va
+	args_held
 	t=/sys/kernel/tracing
 	echo test_lg_args6 >$t/set_ftrace_filter
 	echo test_lg_args_va >>$t/set_ftrace_filter
 	echo function >$t/current_tracer
 	echo >$t/trace
-	for b in 5 -4294967296; do
-		echo $b >/sys/module/test_lg_args/parameters/base
-		args_read either
-	done
+	args_at either 5 -4294967296
 	grep -q "test_lg_args6 <-" $t/trace || die "the function tracer saw no call"
-	echo 0 >/sys/module/test_lg_args/parameters/hold
-	wait $reader
-	wait_transition test_lg_args_patch
+	args_release
 	echo >$t/trace
-	for b in 9 1099511627776; do
-		echo $b >/sys/module/test_lg_args/parameters/base
-		args_read patched
-	done
+	args_at patched 9 1099511627776
 	grep -q "test_lg_args_va <-" $t/trace || die "the function tracer saw no call"
 	echo nop >$t/current_tracer
 	echo >$t/set_ftrace_filter
