@@ -190,17 +190,50 @@ test_no_slots() {
 	expect_mode none $FUNCS
 }
 
+# modes_of(funcs...) - how ftrace calls each function, sorted, one line
+modes_of() {
+	for f in "$@"; do
+		mode_of "$f"
+	done | sort | tr '\n' ' '
+}
+
+# One slot for three functions: the first takes the fast path, the two
+# others the ftrace handler, in one patch. Held up, the one goes slow and
+# the handlers ask the universe; completed, it goes fast again; each
+# function is redirected all along, and the patch goes away whole.
+test_partial_pool() {
+	[ -n "$DIRECT" ] || skip "no direct calls on $(uname -m)"
+	setup
+	echo 1 >/sys/module/livegraft/parameters/fast_slots
+	load_mod $LP
+	loop_until "grep -q test_lg_busy_sleep $P/pending" || die "not held up"
+	assert_eq "how ftrace calls $FUNCS" "handler handler slow " \
+		"$(modes_of $FUNCS)"
+	echo 0 >$PARAM/block
+	wait_transition $LP
+	assert_eq "how ftrace calls $FUNCS" "fast handler handler " \
+		"$(modes_of $FUNCS)"
+	assert_eq "what the patched reader reads" patched "$(cat /proc/$BUSY)"
+	disable_patch $LP
+	expect_mode none $FUNCS
+	assert_eq "what the reader reads" unpatched "$(cat /proc/$BUSY)"
+}
+
 # cons_counter(name) - a counter of /proc/test_lg_cons
 cons_counter() {
 	echo " $(cat /proc/test_lg_cons)" | sed -n "s/.* $1 \([0-9]*\).*/\1/p"
 }
 
-# The consistency stress through every switch: kthreads and readers call
-# outer (which calls inner twice) all along while patches are enabled,
-# stacked, replaced, reversed and disabled; after each completed
-# transition both functions are fast. No call may mix the universes.
-test_stress() {
-	load_livegraft
+# stress(cycles, held, settled) - the consistency stress through every
+# switch: kthreads and readers call outer (which calls inner twice) all
+# along while patches are enabled, stacked, replaced, reversed and
+# disabled; the two functions are called as modes_of says "held" while a
+# transition is held up, "settled" after each one completes. No call may mix
+# the universes.
+stress() {
+	cycles=$1
+	held=$2
+	settled=$3
 	echo 200 >/sys/module/livegraft/parameters/signal_delay_ms
 	load_mod test_lg_cons threads=4 task_safe=1 holder=1
 	readers=
@@ -212,29 +245,29 @@ test_stress() {
 	CF="test_lg_cons_outer test_lg_cons_inner"
 	V3=$LG_SYSFS/test_lg_cons_v3
 	cycle=0
-	while [ $cycle -lt 3 ]; do
+	while [ $cycle -lt "$cycles" ]; do
 		load_patch test_lg_cons_patch
-		expect_mode fast $CF
+		assert_eq "how ftrace calls $CF" "$settled" "$(modes_of $CF)"
 		# Stacking, reversed while held up, then for good.
 		echo 1 >$HOLD
 		load_mod test_lg_cons_v3
 		loop_until "grep -q test_lg_holder $V3/pending" ||
 			die "the holder does not hold version 3 up"
-		expect_mode slow $CF
+		assert_eq "how ftrace calls $CF" "$held" "$(modes_of $CF)"
 		echo 0 >"$V3/enabled"
 		echo 0 >$HOLD
 		loop_until "[ ! -e $V3 ]" || die "version 3 not reversed"
-		expect_mode fast $CF
+		assert_eq "how ftrace calls $CF" "$settled" "$(modes_of $CF)"
 		unload_mod test_lg_cons_v3
 		load_patch test_lg_cons_v3
-		expect_mode fast $CF
+		assert_eq "how ftrace calls $CF" "$settled" "$(modes_of $CF)"
 		disable_patch test_lg_cons_v3
 		unload_mod test_lg_cons_v3
-		expect_mode fast $CF
+		assert_eq "how ftrace calls $CF" "$settled" "$(modes_of $CF)"
 		# Replace, then disable.
 		load_patch test_lg_cons_v4 replace=1
 		unload_replaced test_lg_cons_patch
-		expect_mode fast $CF
+		assert_eq "how ftrace calls $CF" "$settled" "$(modes_of $CF)"
 		disable_patch test_lg_cons_v4
 		unload_mod test_lg_cons_v4
 		expect_mode none $CF
@@ -246,6 +279,24 @@ test_stress() {
 	echo "# $(cat /proc/test_lg_cons)"
 	assert_eq "calls that mixed old and new code" 0 "$(cons_counter mixed)"
 	[ "$(cons_counter new)" -gt 0 ] || die "no call ran a new version"
+}
+
+test_stress() {
+	load_livegraft
+	if [ -n "$DIRECT" ]; then
+		stress 3 "slow slow " "fast fast "
+	else
+		stress 3 "handler handler " "handler handler "
+	fi
+}
+
+# The same with one slot: outer or inner on the fast path, the other on
+# the ftrace handler, so that one call chain crosses both.
+test_stress_partial() {
+	[ -n "$DIRECT" ] || skip "no direct calls on $(uname -m)"
+	load_livegraft
+	echo 1 >/sys/module/livegraft/parameters/fast_slots
+	stress 1 "handler slow " "fast handler "
 }
 
 # args_read(what) - /proc/test_lg_args read through the trampoline of
@@ -344,7 +395,9 @@ run_test "fast path: a reversed unpatching" test_reversal
 run_test "fast path: stacked patches" test_stacking
 run_test "fast path: a replace patch with a nop" test_replace
 run_test "fast path: no slots, the ftrace handler" test_no_slots
+run_test "fast path: one slot for three functions" test_partial_pool
 run_test "fast path: consistency stress through every switch" test_stress
+run_test "fast path: consistency stress, one slot for two functions" test_stress_partial
 run_test "fast path: six arguments and varargs through both trampolines" test_args
 run_test "fast path: arguments intact beside the function tracer" test_args_traced
 finish
