@@ -46,6 +46,33 @@ const char *lg_arch_stack_checker(void);
 int lg_arch_save_stack(struct task_struct *task, unsigned long *store,
 		       unsigned int size);
 
+/**
+ * struct lg_arch_stack_words - where a task that is not running keeps the
+ * return addresses of its kernel frames
+ * @lo:		the live part of its kernel stack, from its stack pointer
+ * @hi:		to the end of the stack
+ * @regs:	registers it saved off its stack when it was switched out
+ * @nr_regs:	how many
+ */
+struct lg_arch_stack_words {
+	const unsigned long *lo;
+	const unsigned long *hi;
+	const unsigned long *regs;
+	unsigned int nr_regs;
+};
+
+/**
+ * lg_arch_get_stack_words() - take a task's stack, for a scan of its words
+ * @task:	not current, and not running meanwhile (task_call_func())
+ * @sw:		set to where its return addresses are
+ *
+ * Return: true with a reference on the stack (lg_arch_put_stack_words()),
+ * false when it has none or they are not all in those words.
+ */
+bool lg_arch_get_stack_words(struct task_struct *task,
+			     struct lg_arch_stack_words *sw);
+void lg_arch_put_stack_words(struct task_struct *task);
+
 /*
  * Relocations (core/reloc.c): the arch's ELF relocation types, computed as
  * its apply_relocate_add() computes them, and written into the patch

@@ -114,6 +114,7 @@ struct lg_live_patch {
 		unsigned int retries;
 		unsigned int signals;
 		unsigned int stack_checks;
+		unsigned int stack_walks;
 		u64 memory_bytes;
 		unsigned int moved[LG_MOVED_NR];
 		u64 enable_seq;

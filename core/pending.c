@@ -119,6 +119,7 @@ ssize_t lg_transition_stats(struct lg_live_patch *patch, char *buf)
 			 "retries: %u\n"
 			 "signals: %u\n"
 			 "stack_checks: %u\n"
+			 "stack_walks: %u\n"
 			 "memory_bytes: %llu\n",
 			 patch->stats.transitions, patch->stats.reversals,
 			 live, patch->stats.start_ns,
@@ -126,6 +127,7 @@ ssize_t lg_transition_stats(struct lg_live_patch *patch, char *buf)
 			 patch->stats.tasks, patch->stats.retries,
 			 live ? atomic_read(&lg_signal_count) : patch->stats.signals,
 			 live ? atomic_read(&lg_check_count) : patch->stats.stack_checks,
+			 live ? atomic_read(&lg_walk_count) : patch->stats.stack_walks,
 			 live ? 0 : patch->stats.memory_bytes);
 	for (i = 0; i < LG_MOVED_NR; i++)
 		len += sysfs_emit_at(buf, len, "%s: %u\n", moved_by[i],

@@ -27,6 +27,7 @@
 #include "direct.h"
 #include "fault.h"
 #include "redirect.h"
+#include "switch.h"
 #include "transition.h"
 #include "universe.h"
 
@@ -445,5 +446,5 @@ struct lg_live_func *lg_redirect_below(struct lg_live_func *func)
  */
 void lg_synchronize(void)
 {
-	synchronize_rcu_tasks_rude();
+	lg_sync_cpus();
 }

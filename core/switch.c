@@ -49,8 +49,16 @@ atomic_t lg_moved_count[LG_MOVED_NR];
 atomic_t lg_signal_count;
 /* Stacks checked: what a transition's scans cost, per task (stats). */
 atomic_t lg_check_count;
+/* Of which walked: the scan of their words found a candidate (check.c). */
+atomic_t lg_walk_count;
 
-static struct work_struct __percpu *idle_kick;
+/* Per CPU: the kick that moves its idle task, and lg_sync_cpus()' work. */
+struct cpu_works {
+	struct work_struct idle_kick;
+	struct work_struct sync;
+};
+
+static struct cpu_works __percpu *cpu_works;
 
 /*
  * Under rcu_read_lock(): the table, if tasks may move now. A task that
@@ -274,7 +282,11 @@ static int check_and_move(struct task_struct *task, void *arg)
 	struct lg_task_state *state = arg;
 	int ret;
 
-	if (READ_ONCE(task->on_cpu) && task != current) {
+	/*
+	 * Acquire: a task that has just been switched out is seen with the
+	 * stack pointer and stack of that switch (finish_task() releases).
+	 */
+	if (smp_load_acquire(&task->on_cpu) && task != current) {
 		state->reason = LG_BLOCK_RUNNING;
 		return -EBUSY;
 	}
@@ -346,7 +358,7 @@ unsigned int lg_switch_idle_tasks(struct lg_universe_table *table)
 			lg_move_task(table, idle, LG_MOVED_IDLE);
 			continue;
 		}
-		queue_work_on(cpu, lg_wq, per_cpu_ptr(idle_kick, cpu));
+		queue_work_on(cpu, lg_wq, &per_cpu_ptr(cpu_works, cpu)->idle_kick);
 		unmoved++;
 	}
 	cpus_read_unlock();
@@ -394,22 +406,51 @@ static void idle_kick_fn(struct work_struct *work)
 			    LG_MOVED_IDLE);
 }
 
+static void sync_fn(struct work_struct *work)
+{
+}
+
+/**
+ * lg_sync_cpus() - make every CPU schedule
+ *
+ * Whatever ran with preemption disabled on any CPU when this was called
+ * has finished when it returns: what synchronize_rcu_tasks_rude() waits
+ * for, and how, but without the pause of 100 ms its kthread takes
+ * between grace periods, which a transition's completion would pay each
+ * time. The kernel's livepatch calls schedule_on_each_cpu() likewise.
+ * Cannot fail: the works are allocated with livegraft. Process context.
+ */
+void lg_sync_cpus(void)
+{
+	int cpu;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		queue_work_on(cpu, lg_wq, &per_cpu_ptr(cpu_works, cpu)->sync);
+	/* A work queued by another caller and not run yet does as well. */
+	for_each_online_cpu(cpu)
+		flush_work(&per_cpu_ptr(cpu_works, cpu)->sync);
+	cpus_read_unlock();
+}
+
 int lg_switch_init(void)
 {
 	int cpu;
 
 	if (lg_fault(-ENOMEM))
 		return -ENOMEM;
-	idle_kick = alloc_percpu(struct work_struct);
-	if (!idle_kick)
+	cpu_works = alloc_percpu(struct cpu_works);
+	if (!cpu_works)
 		return -ENOMEM;
-	for_each_possible_cpu(cpu)
-		INIT_WORK(per_cpu_ptr(idle_kick, cpu), idle_kick_fn);
+	for_each_possible_cpu(cpu) {
+		INIT_WORK(&per_cpu_ptr(cpu_works, cpu)->idle_kick, idle_kick_fn);
+		INIT_WORK(&per_cpu_ptr(cpu_works, cpu)->sync, sync_fn);
+	}
 	return 0;
 }
 
-/* After lg_wq is gone: no idle kick is queued or running. */
+/* After lg_wq is gone: no work of ours is queued or running. */
 void lg_switch_exit(void)
 {
-	free_percpu(idle_kick);
+	free_percpu(cpu_works);
 }

@@ -17,9 +17,11 @@ extern atomic_t lg_unmoved;
 extern atomic_t lg_moved_count[LG_MOVED_NR];
 extern atomic_t lg_signal_count;
 extern atomic_t lg_check_count;
+extern atomic_t lg_walk_count;
 
 int lg_switch_init(void);
 void lg_switch_exit(void);
+void lg_sync_cpus(void);
 
 /* The worker's movers. Must hold lg_mutex. */
 void lg_move_task(struct lg_universe_table *table, struct task_struct *task,

@@ -138,6 +138,7 @@ static void lg_complete_transition(void)
 		patch->stats.moved[i] = atomic_read(&lg_moved_count[i]);
 	patch->stats.signals = atomic_read(&lg_signal_count);
 	patch->stats.stack_checks = atomic_read(&lg_check_count);
+	patch->stats.stack_walks = atomic_read(&lg_walk_count);
 	patch->stats.memory_bytes = transition_bytes() - start_bytes;
 	if (start_mono_ns)
 		patch->stats.duration_ns = ktime_get_ns() - start_mono_ns;
@@ -296,6 +297,7 @@ int lg_init_transition(struct lg_live_patch *patch, int state)
 		atomic_set(&lg_moved_count[i], 0);
 	atomic_set(&lg_signal_count, 0);
 	atomic_set(&lg_check_count, 0);
+	atomic_set(&lg_walk_count, 0);
 	atomic_set(&lg_unmoved, INT_MAX);
 	start_bytes = transition_bytes();
 

@@ -82,6 +82,15 @@ mutation stacking-ignores-below core/check.c \
 	's/add_blocking\(ranges, \(unsigned long\)below->new_func,\s+below->new_size, name\);//' \
 	test-transition.sh \
 	"a stacked patch waits for a sleeper in the one below"
+# The scan of a sleeping task's stack words before any walk (check.c).
+mutation scan-ignores-hidden core/check.c \
+	's/\t\thidden\[nr_hidden\+\+\]\.name = hidden_names\[i\];/\t\thidden[0].name = hidden_names[i];/' \
+	test-transition.sh \
+	"a sleeper behind the graph tracer blocks the transition|a sleeper behind a return probe blocks the transition"
+mutation scan-stops-short core/check.c \
+	's/words_clean\(ranges, sw\.lo, sw\.hi\)/words_clean(ranges, sw.lo, sw.lo + 4)/' \
+	test-transition.sh \
+	"kthread in a replaced function blocks the transition"
 # Only x86_64 guests preempt inside the ftrace handler (preempt=full);
 # Debian's arm64 kernels never preempt there.
 mutation no-fentry-return-site core/check.c \
@@ -92,7 +101,7 @@ mutation no-fentry-return-site core/check.c \
 # a task running on another CPU itself (task_on_another_cpu()); arm64's
 # frame-record walker is livegraft's own and trusts the check it removes.
 mutation running-task-checked core/switch.c \
-	's/if \(READ_ONCE\(task->on_cpu\) && task != current\) \{/if (0) {/' \
+	's/if \(smp_load_acquire\(&task->on_cpu\) && task != current\) \{/if (0) {/' \
 	test-stress.sh \
 	"a task running in a replaced function is not judged by its stack" arm64
 mutation task-work-moves-unchecked core/switch.c \
@@ -120,7 +129,7 @@ mutation unbounded-pokes core/switch.c \
 	test-transition.sh \
 	"a task in D state is poked once, not without bound"
 mutation idle-moved-unchecked core/switch.c \
-	's/queue_work_on\(cpu, lg_wq, per_cpu_ptr\(idle_kick, cpu\)\);\n\t\tunmoved\+\+;/lg_move_task(table, idle, LG_MOVED_IDLE);/' \
+	's/queue_work_on\(cpu, lg_wq, &per_cpu_ptr\(cpu_works, cpu\)->idle_kick\);\n\t\tunmoved\+\+;/lg_move_task(table, idle, LG_MOVED_IDLE);/' \
 	test-stress.sh \
 	"an interrupt on an idle CPU inside a replaced function does not move it"
 mutation idle-without-entry core/universe.c \

@@ -253,6 +253,11 @@ cleanup() {
 		echo nop >$lg_t/current_tracer
 		echo >$lg_t/set_ftrace_filter
 	fi
+	# The return probe a scenario put on a function a task sleeps in.
+	if [ -e $lg_t/events/kprobes/lg_hidden ]; then
+		echo 0 >$lg_t/events/kprobes/lg_hidden/enable
+		echo '-:lg_hidden' >>$lg_t/kprobe_events
+	fi
 	for en in "$LG_SYSFS"/*/enabled /sys/kernel/livepatch/*/enabled; do
 		[ -e "$en" ] || continue
 		[ "$(cat "$en")" = 1 ] && echo 0 >"$en" 2>/dev/null

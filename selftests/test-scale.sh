@@ -4,7 +4,8 @@
 #
 # A transition's cost per task stays bounded with thousands of threads, in
 # what it counts rather than in time: each sleeping thread's stack is
-# checked once, by the first scan, and the memory of the transition
+# checked once, by the first scan, and proven clean by a scan of its words
+# without a walk of its frames; the memory of the transition
 # (stats' memory_bytes: its universe table, entries, ranges and
 # task_works) grows by a bounded number of bytes per task. A scan that
 # checks every task again at every attempt, or a table sized by anything
@@ -51,9 +52,10 @@ test_per_task_cost() {
 	stats=$(cat "$(patch_dir $LP)/stats")
 	tasks=$(stat_of $LP tasks)
 	checks=$(stat_of $LP stack_checks)
+	walks=$(stat_of $LP stack_walks)
 	moved=$(stat_of $LP moved_stack_check)
 	bytes=$(stat_of $LP memory_bytes)
-	echo "# tasks $tasks, stack checks $checks, moved by stack $moved, $bytes bytes, retries $(stat_of $LP retries)"
+	echo "# tasks $tasks, stack checks $checks, walks $walks, moved by stack $moved, $bytes bytes, retries $(stat_of $LP retries)"
 	[ "$tasks" -ge $THREADS ] || die "fewer tasks than threads: $stats"
 	# The sleeping threads move at the first scan; only the few that ran
 	# (spinners, the shell, kworkers) are looked at again.
@@ -61,6 +63,11 @@ test_per_task_cost() {
 		die "sleeping threads not moved by their stacks: $stats"
 	[ "$checks" -le $((tasks + tasks / 2)) ] ||
 		die "more than 1.5 stack checks per task: $stats"
+	# Walked: the stacks where the scan found a word in the patched
+	# function or livegraft's trampolines, true or stale; not the
+	# sleeping threads, whose stacks hold neither.
+	[ "$walks" -le $((tasks / 10)) ] ||
+		die "more than one stack in ten walked: $stats"
 	[ "$bytes" -gt 0 ] || die "no memory accounted: $stats"
 	[ "$bytes" -le $((tasks * BYTES_PER_TASK + BYTES_FIXED)) ] ||
 		die "more than $BYTES_PER_TASK bytes per task: $stats"

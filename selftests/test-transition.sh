@@ -64,6 +64,48 @@ test_kthread_blocks() {
 	check_value "$P/pending" ""
 }
 
+# held_behind(what) - a kthread sleeping in the replaced function,
+# whose return address into it is hidden behind "what" (set up by the
+# caller) on its stack, holds the transition up; it completes once the
+# kthread leaves
+held_behind() {
+	sleep 0.5
+	load_mod $LP
+	wait_pending "^[0-9]* $BUSY: kthread, "
+	sleep 1
+	check_value "$P/transition" 1
+	grep -q "$BUSY: kthread" $P/pending ||
+		die "the kthread behind $1 was moved: $(cat $P/pending)"
+	echo 0 >$PARAM/block
+	wait_transition $LP
+}
+
+# The graph tracer on the function the kthread sleeps in, called from the
+# replaced function: the kthread's return address into it is
+# return_to_handler, the real one on a stack of the tracer's.
+test_graph_tracer_blocks() {
+	setup
+	t=/sys/kernel/tracing
+	[ -e $t/current_tracer ] || mount -t tracefs nodev $t
+	echo schedule_timeout_interruptible >$t/set_ftrace_filter
+	echo function_graph >$t/current_tracer
+	held_behind "the graph tracer's return_to_handler"
+	echo nop >$t/current_tracer
+	echo >$t/set_ftrace_filter
+}
+
+# The same with a return probe: the kthread returns into its trampoline.
+test_return_probe_blocks() {
+	setup
+	t=/sys/kernel/tracing
+	[ -e $t/kprobe_events ] || mount -t tracefs nodev $t
+	echo 'r:lg_hidden schedule_timeout_interruptible' >>$t/kprobe_events
+	echo 1 >$t/events/kprobes/lg_hidden/enable
+	held_behind "a return probe's trampoline"
+	echo 0 >$t/events/kprobes/lg_hidden/enable
+	echo '-:lg_hidden' >>$t/kprobe_events
+}
+
 # A kthread that always sleeps inside a replaced function moves at its
 # lg_task_safe().
 test_task_safe() {
@@ -311,6 +353,8 @@ test_busy_system() {
 }
 
 run_test "kthread in a replaced function blocks the transition" test_kthread_blocks
+run_test "a sleeper behind the graph tracer blocks the transition" test_graph_tracer_blocks
+run_test "a sleeper behind a return probe blocks the transition" test_return_probe_blocks
 run_test "kthread moves at lg_task_safe()" test_task_safe
 run_test "user task moves after the fake signal" test_user_signal
 run_test "stall reported, signal sent automatically" test_automatic_signal

@@ -15,6 +15,15 @@
  * hides whether the interrupted function had saved its own frame yet.
  * Return addresses rewritten by the function graph tracer or kretprobes
  * are refused as well.
+ *
+ * Before the walk, check.c scans the task's words: the stack from the sp
+ * cpu_switch_to() saved, where every frame record and every exception's
+ * pt_regs (pc and lr included) lie, and the registers cpu_switch_to()
+ * kept in thread.cpu_context instead: x19-x29 and the return into
+ * __schedule(). A leaf's return address in x30 is in pt_regs when it was
+ * interrupted, and a function that called further saved x30 in its frame
+ * record. A task that is not running is always on its own stack. With a
+ * shadow call stack the return addresses are elsewhere: no scan.
  */
 
 #include <linux/kernel.h>
@@ -59,6 +68,35 @@ static bool trusted_return(unsigned long pc)
 	if (irq_start && pc >= irq_start && pc < irq_end)
 		return false;
 	return pc != graph_return && pc != kretprobe_return;
+}
+
+bool lg_arch_get_stack_words(struct task_struct *task,
+			     struct lg_arch_stack_words *sw)
+{
+	struct cpu_context *ctx = &task->thread.cpu_context;
+	unsigned long low, sp;
+
+	/* x19-x28, fp, sp, pc, in this order: all thirteen are scanned. */
+	BUILD_BUG_ON(offsetof(struct cpu_context, pc) !=
+		     offsetof(struct cpu_context, x19) + 12 * sizeof(long));
+	if (IS_ENABLED(CONFIG_SHADOW_CALL_STACK) || !try_get_task_stack(task))
+		return false;
+	low = (unsigned long)task_stack_page(task);
+	sp = READ_ONCE(ctx->sp);
+	if (sp < low || sp >= low + THREAD_SIZE || !IS_ALIGNED(sp, 16)) {
+		put_stack(task);
+		return false;
+	}
+	sw->lo = (const unsigned long *)sp;
+	sw->hi = (const unsigned long *)(low + THREAD_SIZE);
+	sw->regs = &ctx->x19;
+	sw->nr_regs = 13;
+	return true;
+}
+
+void lg_arch_put_stack_words(struct task_struct *task)
+{
+	put_stack(task);
 }
 
 /* Not inlined: the walk of current starts at this function's own frame. */

@@ -65,4 +65,10 @@ static inline bool lg_arch_callable(unsigned long addr)
 	return !cpu_feature_enabled(X86_FEATURE_IBT) || is_endbr(*(u32 *)addr);
 }
 
+/* Return addresses carry no authentication code here. */
+static inline unsigned long lg_arch_strip_pac(unsigned long pc)
+{
+	return pc;
+}
+
 #endif /* _LIVEGRAFT_ARCH_X86_64_H */
