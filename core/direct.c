@@ -36,7 +36,7 @@ module_param_cb(fast_slots, &lg_param_ops_uint, &fast_slots, 0644);
 MODULE_PARM_DESC(fast_slots,
 		 "how many functions may use the direct-call fast path at once (0: none, the ftrace handler for all)");
 
-/* arch/x86_64/fast.S steps through the slots by LG_SLOT_SIZE. */
+/* arch/<arch>/fast.S steps through the slots by LG_SLOT_SIZE. */
 static_assert(sizeof(struct lg_fast_slot) == 24);
 
 static int *ftrace_enabled_p;
@@ -157,23 +157,20 @@ static unsigned long tramp_of(struct lg_fast_slot *slot, unsigned long target)
 }
 
 /*
- * Aim the fast trampoline's jmp rel32 at @target. Only while no call site
- * calls it: the slot is new or on its slow trampoline. A task preempted in
- * the fast one since it last ran there blocks every transition (check.c),
- * so only an unmarked change of the top, which the handler would make at
- * once too, can send it to the new target.
+ * Aim the fast trampoline at @target. Only while no call site calls it:
+ * the slot is new or on its slow trampoline. On x86_64 that keeps a CPU
+ * from running a half-written jmp rel32. arm64's trampoline loads an
+ * aligned word, never torn, and the rule still matters: a store while
+ * call sites call the fast trampoline would move every task to @target at
+ * once, whatever its universe, where a transition must move them one by
+ * one through the slow trampoline's choice. A task preempted in the fast
+ * one since it last ran there (before its jump, or its load) blocks every
+ * transition (check.c), so only an unmarked change of the top, which the
+ * handler would make at once too, can send it to the new target.
  */
-static int set_jump(struct lg_fast_slot *slot, unsigned long target)
+static int set_target(struct lg_fast_slot *slot, unsigned long target)
 {
-	unsigned long insn = lg_fast_tramps[slot - lg_fast_slots][0] +
-			     lg_fast_jmp_offset;
-	s64 disp = (s64)(target - (insn + 5));
-
-	if (disp != (s32)disp)
-		return -ERANGE;
-	lg_arch_write_jump(insn + 1, (s32)disp);
-	slot->target = target;
-	return 0;
+	return lg_arch_fast_set_target(slot, target);
 }
 
 /**
@@ -194,8 +191,8 @@ int lg_direct_register(struct ftrace_ops *fops, unsigned long ip,
 	int ret, enabled;
 
 	lockdep_assert_held(&lg_mutex);
-	/* Out of jump range: the slow trampoline, correct and slower. */
-	if (target && set_jump(slot, target))
+	/* Out of the jump's range: the slow trampoline, correct and slower. */
+	if (target && set_target(slot, target))
 		tramp = tramp_of(slot, 0);
 	ret = lg_fault(-ENOMEM) ?: ftrace_set_filter_ip(fops, ip, 0, 0);
 	if (ret)
@@ -255,7 +252,7 @@ int lg_direct_switch(struct ftrace_ops *fops, struct lg_fast_slot *slot,
 				return ret;
 			slot->tramp = slow;
 		}
-		ret = set_jump(slot, target);
+		ret = set_target(slot, target);
 		if (ret)
 			return ret;
 	}

@@ -13,7 +13,8 @@
 /**
  * struct lg_fast_slot - one trampoline pair's data; layout known to the
  * arch's fast.S
- * @target:	where the fast trampoline jumps (0: not written yet); lg_mutex
+ * @target:	where the fast trampoline jumps (0: not written yet); lg_mutex,
+ *		written by the arch (lg_arch_fast_set_target())
  * @owner:	what the slow one passes to lg_fast_choose() (struct lg_ops)
  * @tramp:	the trampoline ftrace calls now, fast or slow; lg_mutex
  */
@@ -35,15 +36,17 @@ unsigned long lg_fast_choose(struct lg_fast_slot *slot, unsigned long ip,
 /* fast.S: per slot, the fast then the slow trampoline; the pool's code. */
 extern struct lg_fast_slot lg_fast_slots[LG_ARCH_FAST_SLOTS];
 extern const unsigned long lg_fast_tramps[LG_ARCH_FAST_SLOTS][2];
-extern const unsigned long lg_fast_jmp_offset;
 extern const char lg_slow_common[];
 extern const unsigned long lg_fast_text_size;
 
 /*
- * arch: write the 32-bit displacement of a jump instruction of ours that
- * no CPU runs now, and make every CPU see it.
+ * arch: aim @slot's fast trampoline at @target, and record it in
+ * @slot->target, while no CPU runs that trampoline (direct.c); every CPU
+ * sees it before ftrace next calls it. x86_64 rewrites a jump's
+ * displacement, arm64 stores the word that the trampoline loads.
+ * Return: 0, or -ERANGE when the trampoline cannot reach @target.
  */
-void lg_arch_write_jump(unsigned long disp_addr, s32 disp);
+int lg_arch_fast_set_target(struct lg_fast_slot *slot, unsigned long target);
 
 int lg_direct_ksyms_init(void);
 #ifdef LG_FTRACE_DIRECT_MULTI

@@ -32,11 +32,12 @@ only=("$@")
 
 names=() files=() substs=() tests=() scens=() arches=()
 
-# mutation(name, file, perl substitution, selftest scripts, scenarios[, arch])
+# mutation(name, file, perl substitution, selftest scripts, scenarios[, where])
 # The substitution (perl -0, the whole file at once) must match exactly
 # once. Only the scenarios named ("name|name...", LG_ONLY) of those scripts
-# run, each script having at least one. With an arch, the mutation runs on
-# that architecture only.
+# run, each script having at least one. With where ("x86_64 arm64-6.12":
+# architectures, or an architecture with its KVER), the mutation runs
+# there only.
 mutation()
 {
 	names+=("$1") files+=("$2") substs+=("$3") tests+=("$4") scens+=("$5")
@@ -48,27 +49,33 @@ mutation handler-ignores-universe core/redirect.c \
 	's/if \(lg_task_universe\(current\) == LG_UNPATCHED\)/if (0)/' \
 	test-stress.sh \
 	"no task mixes universes under stress"
-# The direct-call fast path (x86_64): the trampoline each function is on.
+# The direct-call fast path (x86_64, arm64 6.12): the trampoline each
+# function is on.
+FAST="x86_64 arm64-6.12"
 mutation slow-loses-an-argument arch/x86_64/fast.S \
 	's/\tpushq\t%rdi\n(.*?)\tpopq\t%rdi\n/$1/s' \
 	test-fastpath.sh \
 	"fast path: six arguments and varargs through both trampolines" x86_64
+mutation slow-loses-an-argument-arm64 arch/arm64/fast.S \
+	's/\tstp\tx2, x3, \[sp, #16\]\n//' \
+	test-fastpath.sh \
+	"fast path: six arguments and varargs through both trampolines" arm64-6.12
 mutation fast-during-transition core/redirect.c \
 	's/if \(top->transition \|\| !top->new_func\)/if (!top->new_func)/' \
 	test-fastpath.sh \
-	"fast outside a transition, slow during enable and disable" x86_64
+	"fast outside a transition, slow during enable and disable" "$FAST"
 mutation slow-never-entered core/transition.c \
 	's/ret = lg_redirect_update\(patch\);\n\tif \(ret\) \{/ret = 0;\n\tif (ret) {/' \
 	test-fastpath.sh \
-	"fast outside a transition, slow during enable and disable" x86_64
+	"fast outside a transition, slow during enable and disable" "$FAST"
 mutation fast-wrong-target core/redirect.c \
 	's/top = list_first_entry\(&ops->func_stack,/top = list_last_entry(&ops->func_stack,/' \
 	test-fastpath.sh \
-	"fast path: stacked patches" x86_64
+	"fast path: stacked patches" "$FAST"
 mutation fast-never-resumed core/transition.c \
 	's/\tset_transition\(patch, false\);\n\t\/\* The same answer for every task: direct-called ones may go fast. \*\/\n\tlg_redirect_update\(patch\);\n/\tset_transition(patch, false);\n/' \
 	test-fastpath.sh \
-	"fast outside a transition, slow during enable and disable" x86_64
+	"fast outside a transition, slow during enable and disable" "$FAST"
 # Where a task may move.
 mutation stack-check-always-passes core/check.c \
 	's/(int lg_check_stack\(struct task_struct \*task, const char \*\*blocker\)\n\{)/$1\n\treturn 0;/' \
@@ -319,11 +326,23 @@ run_one()
 	return 1
 }
 
+# runs_on(index, arch) - the mutation runs on this arch and KVER
+runs_on()
+{
+	local w
+
+	[ -z "${arches[$1]}" ] && return 0
+	for w in ${arches[$1]}; do
+		[ "$w" = "$2" ] || [ "$w" = "$2-$kver" ] && return 0
+	done
+	return 1
+}
+
 pids=() outs=()
 for arch in $archs; do
 	for i in "${!names[@]}"; do
 		selected "${names[$i]}" || continue
-		[ -n "${arches[$i]}" ] && [ "${arches[$i]}" != "$arch" ] && continue
+		runs_on "$i" "$arch" || continue
 		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
 			wait -n
 		done

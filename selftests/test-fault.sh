@@ -402,22 +402,22 @@ test_enable() {
 	same_counts "$fresh"
 }
 
-# Where the kernel has direct calls (x86_64), a function that joins a
-# direct-called stack, or whose patch starts a transition, first goes to
-# its slow trampoline (design.md): one more step each, which fails the
-# operation with nothing changed. Completing a transition switches back to
+# Where the kernel has direct calls (x86_64, arm64 6.12), a function that
+# joins a direct-called stack, or whose patch starts a transition, first
+# goes to its slow trampoline (design.md): one more step each, which fails
+# the operation with nothing changed. Completing a transition switches back to
 # the fast one: steps that fail nothing (the function stays slow).
 direct_steps() {
-	case $(uname -m) in
-	x86_64) echo "$1" ;;
-	*) echo 0 ;;
+	case "$(uname -m) $(uname -r)" in
+	"aarch64 6.1."*) echo 0 ;;
+	*) echo "$1" ;;
 	esac
 }
 
 # A disable that cannot start its transition leaves the patch enabled;
 # one that started cannot fail any more. Its 2 steps: the universe table
-# and its first chunk; on x86_64, the switch of its 4 functions to their
-# slow trampolines.
+# and its first chunk; with direct calls, the switch of its 4 functions
+# to their slow trampolines.
 test_disable() {
 	start target
 	load_patch $V1
@@ -443,7 +443,7 @@ test_coming() {
 # for the patch below, probe and filter, ftrace_ops, filter and
 # registration of its function; for v1, probe and filter of its 2
 # functions not redirected yet, then their ftrace_ops, filters and
-# registrations (its third function stacks on the one below: on x86_64,
+# registrations (its third function stacks on the one below: with direct calls,
 # after that function's switch to its slow trampoline).
 test_coming_twice() {
 	start
@@ -482,7 +482,7 @@ test_coming_in_transition() {
 # function; an object for vmlinux's nop (and its description); 3 nops
 # (each with a description and a name: 9); sysfs (7); the universe table
 # and its first chunk. Its functions are redirected already: no probe, no
-# ftrace_ops; on x86_64 the 4 stacks go slow before their nops join.
+# ftrace_ops; with direct calls the 4 stacks go slow before their nops join.
 test_replace() {
 	start target
 	load_patch $V1

@@ -166,8 +166,8 @@ test_no_move_before_start() {
 test_handler_window() {
 	load_livegraft
 	# The window is the handler's: where the direct-call fast path
-	# exists (x86_64), this function keeps the handler, the path of a
-	# function that finds no free slot.
+	# exists (x86_64, arm64 6.12), this function keeps the handler, the
+	# path of a function that finds no free slot.
 	[ ! -e /sys/module/livegraft/parameters/fast_slots ] ||
 		echo 0 >/sys/module/livegraft/parameters/fast_slots
 	load_mod test_lg_window

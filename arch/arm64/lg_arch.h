@@ -19,6 +19,15 @@
 #define LG_ARCH_FENTRY_RET_MAX	((IS_ENABLED(CONFIG_ARM64_BTI_KERNEL) ? 3 : 2) * \
 				 AARCH64_INSN_SIZE)
 
+/*
+ * The direct-call fast path (core/direct.c): how many functions the pool
+ * of arch/arm64/fast.S serves at once. The others keep the ftrace handler.
+ * 6.12 has direct calls (through CALL_OPS), 6.1 none.
+ */
+#ifdef CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS
+#define LG_ARCH_FAST_SLOTS	64
+#endif
+
 #ifdef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
 /*
  * 6.12: DYNAMIC_FTRACE_WITH_ARGS, and no SAVE_REGS any more (registering

@@ -15,12 +15,14 @@
 #include <linux/bits.h>
 #include <linux/elf.h>
 #include <linux/module.h>
+#include <linux/smp.h>
 #include <asm/insn.h>
 #include <asm/module.h>
 #include <asm/patching.h>
 #include <livegraft.h>
 
 #include "arch.h"
+#include "direct.h"
 #include "ksyms.h"
 
 static typeof(aarch64_insn_write) *insn_write;
@@ -197,3 +199,18 @@ int lg_arch_reloc_write(const struct lg_reloc *r, u64 val)
 void lg_arch_reloc_end(void)
 {
 }
+
+#ifdef LG_ARCH_FAST_SLOTS
+/*
+ * The fast trampoline (fast.S) loads its target from the slot at every
+ * call: no text to patch. direct.c stores it only while no call site calls
+ * that trampoline, and the IPIs then order the store before anything each
+ * CPU does next, so none can load the old word once ftrace sends it there.
+ */
+int lg_arch_fast_set_target(struct lg_fast_slot *slot, unsigned long target)
+{
+	WRITE_ONCE(slot->target, target);
+	kick_all_cpus_sync();
+	return 0;
+}
+#endif

@@ -102,11 +102,26 @@ void lg_arch_reloc_end(void)
 }
 
 #ifdef LG_ARCH_FAST_SLOTS
-/* The fast path's jumps (core/direct.c), written as relocations are. */
-void lg_arch_write_jump(unsigned long disp_addr, s32 disp)
+/* fast.S: where each fast trampoline's jmp is, from its start. */
+extern const unsigned long lg_fast_jmp_offset;
+
+/*
+ * The fast path's jumps (core/direct.c), written as relocations are: a
+ * jmp rel32 needs no indirect branch (retpoline, ENDBR64 at the target).
+ */
+int lg_arch_fast_set_target(struct lg_fast_slot *slot, unsigned long target)
 {
+	unsigned long insn = lg_fast_tramps[slot - lg_fast_slots][0] +
+			     lg_fast_jmp_offset;
+	s64 disp = (s64)(target - (insn + 5));
+	s32 disp32 = disp;
+
+	if (disp != disp32)
+		return -ERANGE;
 	lg_arch_reloc_begin();
-	poke((void *)disp_addr, &disp, sizeof(disp));
+	poke((void *)(insn + 1), &disp32, sizeof(disp32));
 	lg_arch_reloc_end();
+	slot->target = target;
+	return 0;
 }
 #endif
