@@ -127,7 +127,10 @@ test_user_signal() {
 	wait_transition $LP
 	wait_reader
 	assert_eq "what the reader read" patched "$(cat "$LG_TMP/read")"
-	[ "$(stat_of $LP moved_signal)" -ge 1 ] || die "stats: $(cat $P/stats)"
+	# Out of the old function by the signal, it moves at its task_work,
+	# or by its stack when the worker finds it switched out on its way
+	# back to user space (seen on arm64 6.12): either way, poked.
+	[ "$(stat_of $LP signals)" -ge 1 ] || die "stats: $(cat $P/stats)"
 }
 
 # The same without the operator: after signal_delay_ms the transition
