@@ -232,11 +232,8 @@ test_anchor() {
 	esac
 	load_livegraft
 	[ -r $EF ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
-	lines=$(grep -A1 "^lg_direct_anchor " $EF | tr '\n' ' ')
-	case $lines in
-	*" D"*"direct-->lg_anchor_tramp"*"[livegraft]"*) ;;
-	*) die "no anchor: $lines" ;;
-	esac
+	grep -A1 "^lg_direct_anchor " $EF | grep -q " D.*direct-->lg_anchor_tramp" ||
+		die "no anchor: $(grep -A1 '^lg_direct_anchor ' $EF)"
 	unload_mod livegraft
 	! grep -q "^lg_direct_anchor " $EF || die "the anchor stayed after livegraft went"
 }
