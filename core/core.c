@@ -13,7 +13,6 @@
 #include "arch.h"
 #include "check.h"
 #include "core.h"
-#include "direct.h"
 #include "hooks.h"
 #include "ksyms.h"
 #include "modules.h"
@@ -53,8 +52,6 @@ static int __init livegraft_init(void)
 	if (ret)
 		goto err_sysfs;
 
-	lg_direct_init();
-
 	pr_notice("loaded (stack check: %s)\n", lg_arch_stack_checker());
 	return 0;
 
@@ -77,7 +74,6 @@ err_hooks:
  */
 static void __exit livegraft_exit(void)
 {
-	lg_direct_exit();
 	lg_modules_exit();
 	lg_sysfs_exit();
 	lg_patch_exit();

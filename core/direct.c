@@ -61,52 +61,6 @@ static int lg_unregister_direct(struct ftrace_ops *fops, unsigned long addr)
 }
 #endif
 
-#ifdef LG_FTRACE_DIRECT_MULTI
-/*
- * 6.1's register_ftrace_direct_multi() waits for an RCU Tasks grace period
- * whenever it reallocates its hash of direct functions, which it does
- * whenever that hash is empty: at each first direct call after the last
- * one went, the enabling of any first patch. Under CPU-bound user load
- * the wait lasts until each busy task took a tick in user space: seconds
- * on a large machine, minutes under TCG, with lg_mutex held. A direct
- * call of livegraft's own, on a function nothing calls, kept while
- * livegraft is loaded, pays it once, at load. 6.3 frees the old hash with
- * call_rcu_tasks() instead.
- */
-static noinline void lg_direct_anchor(void)
-{
-	asm volatile("");
-}
-
-static struct ftrace_ops anchor_ops;
-static bool anchored;
-
-/* Livegraft's load: not a fallible step, the fast path works without it. */
-void lg_direct_init(void)
-{
-	int ret;
-
-	ret = ftrace_set_filter_ip(&anchor_ops, (unsigned long)lg_direct_anchor, 0, 0);
-	if (!ret) {
-		ret = register_ftrace_direct_multi(&anchor_ops,
-						   (unsigned long)lg_anchor_tramp);
-		if (ret)
-			ftrace_free_filter(&anchor_ops);
-	}
-	if (ret)
-		pr_warn("no anchor for direct calls (%d): enabling a first patch waits for RCU tasks\n",
-			ret);
-	anchored = !ret;
-}
-
-void lg_direct_exit(void)
-{
-	if (anchored)
-		WARN_ON(lg_unregister_direct(&anchor_ops,
-					     (unsigned long)lg_anchor_tramp));
-}
-#endif
-
 int lg_direct_ksyms_init(void)
 {
 	ftrace_enabled_p = lg_ksym_require_data("ftrace_enabled");

@@ -49,15 +49,6 @@ extern const unsigned long lg_fast_text_size;
 int lg_arch_fast_set_target(struct lg_fast_slot *slot, unsigned long target);
 
 int lg_direct_ksyms_init(void);
-#ifdef LG_FTRACE_DIRECT_MULTI
-/* fast.S: the anchor's trampoline (core/direct.c). */
-extern const char lg_anchor_tramp[];
-void lg_direct_init(void);
-void lg_direct_exit(void);
-#else
-static inline void lg_direct_init(void) { }
-static inline void lg_direct_exit(void) { }
-#endif
 struct lg_fast_slot *lg_fast_get(void *owner);
 void lg_fast_put(struct lg_fast_slot *slot);
 int lg_direct_register(struct ftrace_ops *fops, unsigned long ip,
@@ -68,8 +59,6 @@ void lg_direct_unregister(struct ftrace_ops *fops, struct lg_fast_slot *slot);
 void lg_fast_text(unsigned long *start, unsigned long *size);
 #else
 static inline int lg_direct_ksyms_init(void) { return 0; }
-static inline void lg_direct_init(void) { }
-static inline void lg_direct_exit(void) { }
 static inline struct lg_fast_slot *lg_fast_get(void *owner) { return NULL; }
 static inline void lg_fast_put(struct lg_fast_slot *slot) { }
 static inline int lg_direct_register(struct ftrace_ops *fops, unsigned long ip,

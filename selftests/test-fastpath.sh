@@ -222,22 +222,6 @@ test_partial_pool() {
 	assert_eq "what the reader reads" unpatched "$(cat /proc/$BUSY)"
 }
 
-# 6.1's anchor (core/direct.c): while livegraft is loaded, a direct call
-# of its own keeps ftrace's hash of direct functions from going empty,
-# whose reallocation at a first patch waits for RCU tasks.
-test_anchor() {
-	case "$DIRECT $(uname -r)" in
-	"1 6.1."*) ;;
-	*) skip "only 6.1 reallocates its direct hash synchronously" ;;
-	esac
-	load_livegraft
-	[ -r $EF ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
-	grep -A1 "^lg_direct_anchor " $EF | grep -q " D.*direct-->lg_anchor_tramp" ||
-		die "no anchor: $(grep -A1 '^lg_direct_anchor ' $EF)"
-	unload_mod livegraft
-	! grep -q "^lg_direct_anchor " $EF || die "the anchor stayed after livegraft went"
-}
-
 # cons_counter(name) - a counter of /proc/test_lg_cons
 cons_counter() {
 	echo " $(cat /proc/test_lg_cons)" | sed -n "s/.* $1 \([0-9]*\).*/\1/p"
@@ -415,7 +399,6 @@ run_test "fast path: stacked patches" test_stacking
 run_test "fast path: a replace patch with a nop" test_replace
 run_test "fast path: no slots, the ftrace handler" test_no_slots
 run_test "fast path: one slot for three functions" test_partial_pool
-run_test "fast path: 6.1's anchor direct call while livegraft is loaded" test_anchor
 run_test "fast path: consistency stress through every switch" test_stress
 run_test "fast path: consistency stress, one slot for two functions" test_stress_partial
 run_test "fast path: six arguments and varargs through both trampolines" test_args

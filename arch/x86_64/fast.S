@@ -117,14 +117,6 @@ SYM_DATA_END(lg_fast_tramps)
 
 /* The extent of the pool's code, for core/check.c. */
 .Lfast_text_end:
-
-/*
- * The direct trampoline of 6.1's anchor (core/direct.c), a function
- * nothing calls: were it called, this returns into it, as ftrace_stub.
- */
-SYM_FUNC_START(lg_anchor_tramp)
-	RET
-SYM_FUNC_END(lg_anchor_tramp)
 	.pushsection .rodata
 	.balign	8
 SYM_DATA(lg_fast_text_size, .quad .Lfast_text_end - lg_slow_common)
