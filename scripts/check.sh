@@ -234,7 +234,11 @@ for kver in $kvers; do
 		# serves (--kdir), for the fixes that build on a KASAN kernel.
 		step "livegraft-build: the fixes of selftests/build for $tag" \
 			selftests/build/build-fixes.sh "$arch" "$kver" "$build/lgbuild"
-		scripts/vm-run.sh --arch "$arch" --kver "$kver" --build "$build" --kselftest
+		# A target's whole collection in one guest: 20 minutes on the
+		# machine where it was sized, past that on a slower one (seen:
+		# x86_64 6.1 over 20 minutes with every script passing so far).
+		LG_TIMEOUT=${LG_TIMEOUT:-2400} \
+			scripts/vm-run.sh --arch "$arch" --kver "$kver" --build "$build" --kselftest
 		if [ -f "$build/results" ]; then
 			read -r p f s <"$build/results"
 		else
