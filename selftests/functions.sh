@@ -120,7 +120,15 @@ patch_dir() {
 # wait_transition(mod) - wait until the patch's transition is over
 wait_transition() {
 	loop_until "[ \"\$(cat $(patch_dir "$1")/transition 2>/dev/null)\" = 0 ]" ||
-		die "patch $1: transition did not complete"
+		die "patch $1: transition did not complete$(stuck "$1")"
+}
+
+# stuck(mod) - for a failure's message: what holds the patch's transition
+# (its pending tasks and stats, as they are now)
+stuck() {
+	[ -d "$(patch_dir "$1")" ] || return 0
+	printf '; pending:\n%s\nstats: %s' "$(cat "$(patch_dir "$1")/pending" 2>&1)" \
+		"$(tr '\n' ' ' <"$(patch_dir "$1")/stats" 2>&1)"
 }
 
 # load_patch(mod, [args]) - load a patch module, wait for its transition
@@ -133,7 +141,7 @@ load_patch() {
 disable_patch() {
 	log "% echo 0 > $(patch_dir "$1")/enabled"
 	echo 0 >"$(patch_dir "$1")/enabled" || die "cannot disable $1"
-	loop_until "[ ! -e $(patch_dir "$1") ]" || die "patch $1 was not freed"
+	loop_until "[ ! -e $(patch_dir "$1") ]" || die "patch $1 was not freed$(stuck "$1")"
 }
 
 # unload_replaced(mod) - rmmod a patch module that a replace patch
