@@ -244,14 +244,24 @@ boot()
 
 # show() - what the user sees of the console: everything in verbose mode;
 # the test results and anything the kernel reports in kselftest mode; else
-# what the guest printed once the work began.
+# what the guest printed once the work began. In kselftest mode the
+# results also go to vm/times, each after the host's clock (the seconds
+# since the boot began): where a collection spends its time.
 show()
 {
+	local line t0 now
+
 	if [ "$LG_VERBOSE" = 1 ]; then
 		sed -u "s/^/[$tag] /"
 	elif [ "$mode" = kselftest ]; then
+		printf -v t0 '%(%s)T' -1
+		: >"$work/times"
 		grep --line-buffered -aE "$result_re|$error_re" |
-			sed -u "s/^/[$tag] /"
+			while IFS= read -r line; do
+				printf -v now '%(%s)T' -1
+				printf '%d %s\n' $((now - t0)) "$line" >>"$work/times"
+				printf '[%s] %s\n' "$tag" "$line"
+			done
 	else
 		awk -v tok="$token" '
 			$0 == "LIVEGRAFT-BEGIN " tok { on = 1; next }
