@@ -213,12 +213,15 @@ else
 		SCALE_THREADS=100 scripts/bench.sh "$1" "$kver" >/dev/null
 fi
 
-for kver in $kvers; do
-	for arch in "$@"; do
-		tag=$arch-$kver
-		build=build/$tag
-		rm -f "$build/results" "$build/failures"
-		step "build $tag" make -s ARCH="$arch" KVER="$kver" || continue
+# target_check(arch, kver) - everything of one target, in a job of its
+# own: its counts and summary lines go to build/<target>/check.{counts,summary}
+target_check()
+{
+	local arch=$1 tag=$1-$2 build=build/$1-$2 p f s
+	kver=$2
+	passed=0 failed=0 skipped=0 summary=()
+	rm -f "$build/results" "$build/failures" "$build/check.counts" "$build/check.summary"
+	if step "build $tag" make -s ARCH="$arch" KVER="$kver"; then
 		if [ "$arch" = x86_64 ]; then
 			step "fast path trampolines branch only directly $tag" \
 				scripts/check-tramp.sh "$build/livegraft.ko"
@@ -234,9 +237,7 @@ for kver in $kvers; do
 		# serves (--kdir), for the fixes that build on a KASAN kernel.
 		step "livegraft-build: the fixes of selftests/build for $tag" \
 			selftests/build/build-fixes.sh "$arch" "$kver" "$build/lgbuild"
-		# A target's whole collection in one guest: 20 minutes on the
-		# machine where it was sized, past that on a slower one (seen:
-		# x86_64 6.1 over 20 minutes with every script passing so far).
+		# A target's whole collection in one guest: LG_TIMEOUT bounds it.
 		LG_TIMEOUT=${LG_TIMEOUT:-2400} \
 			scripts/vm-run.sh --arch "$arch" --kver "$kver" --build "$build" --kselftest
 		if [ -f "$build/results" ]; then
@@ -252,7 +253,39 @@ for kver in $kvers; do
 				summary+=("          $what")
 			done <"$build/failures"
 		fi
+	fi
+	mkdir -p "$build"
+	printf '%s\n' "${summary[@]}" >"$build/check.summary"
+	echo "$passed $failed $skipped" >"$build/check.counts"
+}
+
+# The targets run LG_CHECK_JOBS at a time (two: one guest each on a 2-CPU
+# machine, and one's host builds overlap the other's guest); their counts
+# join this run's in the order of the targets.
+targets=()
+for kver in $kvers; do
+	for arch in "$@"; do
+		targets+=("$arch $kver")
 	done
+done
+for t in "${targets[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "${LG_CHECK_JOBS:-2}" ]; do
+		wait -n
+	done
+	# shellcheck disable=SC2086 # "arch kver"
+	target_check $t &
+done
+wait
+for t in "${targets[@]}"; do
+	build=build/${t/ /-}
+	if [ -f "$build/check.counts" ]; then
+		read -r p f s <"$build/check.counts"
+		mapfile -t lines <"$build/check.summary"
+	else
+		p=0 f=1 s=0 lines=("not ok  target ${t/ /-}: its job ended without counts")
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	summary+=("${lines[@]}")
 done
 
 echo
