@@ -21,6 +21,8 @@
 #include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
 
+#include "../fast_pool.h"
+
 #define LG_SLOT_SIZE	24	/* struct lg_fast_slot */
 
 .macro LG_FAST_SLOT n
@@ -101,19 +103,7 @@ SYM_FUNC_START_LOCAL(lg_fast_unset)
 	ud2
 SYM_FUNC_END(lg_fast_unset)
 
-	.pushsection .rodata
-	.balign	8
-SYM_DATA_START(lg_fast_tramps)
-	.popsection
-	.irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, \
-		16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, \
-		32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, \
-		48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63
-	LG_FAST_SLOT \n
-	.endr
-	.pushsection .rodata
-SYM_DATA_END(lg_fast_tramps)
-	.popsection
+	LG_FAST_POOL
 
 /* The extent of the pool's code, for core/check.c. */
 .Lfast_text_end:
