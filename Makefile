@@ -7,7 +7,10 @@
 #   make KDIR=/lib/modules/$(uname -r)/build   for the running kernel
 #   make check                 lint + the kselftest collection in QEMU,
 #                              every arch in CHECK_ARCHS on every kernel
-#                              in CHECK_KVERS (KVER=... for one)
+#                              in CHECK_KVERS (KVER=... for one), but its
+#                              long scripts
+#   make check-long            those: stress, soak, fault injection,
+#                              livegraft-build's fixes, on the same targets
 #   make demo                  a live kernel patched, step by step
 #   make bench                 call cost, end to end cost, transition time
 #                              and scale, beside the kernel's livepatch, in
@@ -81,7 +84,7 @@ KBUILD_ARGS = -C $(KDIR) M=$(BUILD_ABS) LG_ROOT=$(BUILD_ABS) \
 # several targets can be built side by side.
 KBUILD_SRC := Kbuild include core arch samples selftests/modules
 
-.PHONY: all modules deps check check-debug soak demo bench vm-run extmod build-patch lint mutate clean
+.PHONY: all modules deps check check-long check-debug soak demo bench vm-run extmod build-patch lint mutate clean
 
 all: modules
 
@@ -126,12 +129,16 @@ vm-run: modules
 demo: modules
 	scripts/vm-run.sh --arch $(ARCH) --kver $(KVER) --build $(BUILD) --demo
 
-# KVER given on the command line narrows the check to that kernel.
 bench: modules
 	scripts/bench.sh $(ARCH) $(KVER)
 
+# KVER given on the command line narrows the check to that kernel.
+CHECK_KVER_LIST = $(if $(filter command line,$(origin KVER)),$(KVER),$(CHECK_KVERS))
 check:
-	scripts/check.sh "$(if $(filter command line,$(origin KVER)),$(KVER),$(CHECK_KVERS))" $(CHECK_ARCHS)
+	scripts/check.sh "$(CHECK_KVER_LIST)" $(CHECK_ARCHS)
+
+check-long:
+	scripts/check.sh --long "$(CHECK_KVER_LIST)" $(CHECK_ARCHS)
 
 soak:
 	scripts/soak.sh "$(if $(filter command line,$(origin KVER)),$(KVER),$(CHECK_KVERS))" $(CHECK_ARCHS)

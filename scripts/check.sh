@@ -1,21 +1,32 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh - what `make check` runs: lint, then for every architecture build
-# everything and run the kselftest collection in a QEMU guest. Lint and each
-# build count as one test each; every selftest scenario counts as one.
+# check.sh - what `make check` runs: lint and the host's checks, then for
+# every target (architecture x kernel) a build, a patch module made as a
+# user makes one, and the kselftest collection in a QEMU guest, all but its
+# long scripts. `make check-long` (--long) runs those: the consistency
+# stress, the soak, the fault injection, livegraft-build's fixes and their
+# test in the guest. Lint and each build count as one test each; every
+# selftest scenario counts as one.
 #
-# usage: check.sh [--debug] "KVER..." ARCH...
-# Every architecture runs on every kernel version. The last line is
-# "N passed, N failed, N skipped"; exit 1 on any failure. --debug is make
-# check-debug: on a debug kernel (KVER=6.1-debug), the harness checks are
-# that each fault its kernel catches fails a run; no lint, no benchmark.
+# usage: check.sh [--long | --debug] "KVER..." ARCH...
+# Every architecture runs on every kernel version. One architecture's
+# targets run in turn, the architectures side by side (a guest each, on a
+# 2-CPU machine); the host's checks run before the first architecture's
+# targets. The last line is "N passed, N failed, N skipped"; exit 1 on any
+# failure. --debug is make check-debug: on a debug kernel (KVER=6.1-debug),
+# the harness checks are that each fault its kernel catches fails a run,
+# then the whole collection; no lint, no benchmark.
 
 set -uo pipefail
 
-debug=
-if [ "$1" = --debug ]; then
-	debug=1
+# The scripts of make check-long; make check runs the others.
+LONG_SCRIPTS="test-stress.sh test-soak.sh test-fault.sh test-build.sh"
+
+mode=check
+case "$1" in
+--debug)
+	mode=debug
 	shift
 	# KASAN, lockdep and kmemleak under TCG: test-stress.sh alone takes
 	# more than the 600 s of selftests/settings, its cumulative chain more
@@ -23,7 +34,12 @@ if [ "$1" = --debug ]; then
 	export LG_TIMEOUT=${LG_TIMEOUT:-3600}
 	export LG_SCRIPT_TIMEOUT=${LG_SCRIPT_TIMEOUT:-1800}
 	export LG_SCENARIO_TIMEOUT=${LG_SCENARIO_TIMEOUT:-900}
-fi
+	;;
+--long)
+	mode=long
+	shift
+	;;
+esac
 kvers=$1
 kver=${kvers%% *}
 shift
@@ -145,7 +161,11 @@ command_new_and_test()
 	return $rc
 }
 
-if [ -n "$debug" ]; then
+# host_checks(arch...) - lint, the host's checks and the harness's, in
+# the first architecture's guests
+host_checks()
+{
+if [ $mode = debug ]; then
 	step "harness: a leak fails the run (kmemleak)" \
 		harness_kselftest_catches "$1" "unreferenced object 0x" LG_FAULT=leak
 	step "harness: a use after free fails the run (KASAN)" \
@@ -212,16 +232,38 @@ else
 	step "benchmark runs" env CALLS=10000 E2E_CALLS=10000 RUNS=1 BOUND=15 \
 		SCALE_THREADS=100 scripts/bench.sh "$1" "$kver" >/dev/null
 fi
+}
 
-# target_check(arch, kver) - everything of one target, in a job of its
-# own: its counts and summary lines go to build/<target>/check.{counts,summary}
+# scripts(long|quick|all) - the collection's scripts of that kind, in the
+# collection's order
+scripts()
+{
+	local t long
+
+	for t in $(sed -n '/^TEST_PROGS :=/,/[^\\]$/p' selftests/Makefile |
+		sed 's/^TEST_PROGS :=//; s/\\$//'); do
+		case " $LONG_SCRIPTS " in
+		*" $t "*) long=1 ;;
+		*) long= ;;
+		esac
+		case $1 in
+		long) [ -n "$long" ] || continue ;;
+		quick) [ -z "$long" ] || continue ;;
+		esac
+		printf '%s ' "$t"
+	done
+}
+
+# target_check(arch, kver) - one target's steps and its collection
+# (make check's, check-long's, or all of it on the debug kernel)
 target_check()
 {
-	local arch=$1 tag=$1-$2 build=build/$1-$2 p f s
+	local arch=$1 tag=$1-$2 build=build/$1-$2 p f s tests
+
 	kver=$2
-	passed=0 failed=0 skipped=0 summary=()
-	rm -f "$build/results" "$build/failures" "$build/check.counts" "$build/check.summary"
-	if step "build $tag" make -s ARCH="$arch" KVER="$kver"; then
+	rm -f "$build/results" "$build/failures"
+	step "build $tag" make -s ARCH="$arch" KVER="$kver" || return 0
+	if [ $mode != long ]; then
 		if [ "$arch" = x86_64 ]; then
 			step "fast path trampolines branch only directly $tag" \
 				scripts/check-tramp.sh "$build/livegraft.ko"
@@ -230,6 +272,13 @@ target_check()
 			user_patch_module "$arch"
 		step "livegraft new and livegraft test $tag" \
 			command_new_and_test "$arch"
+	fi
+	case $mode in
+	check) tests=$(scripts quick) ;;
+	long) tests=$(scripts long) ;;
+	debug) tests=$(scripts all) ;;
+	esac
+	if [ "$tests" != "${tests/test-build.sh/}" ]; then
 		# The fixes of selftests/build made into patch modules for
 		# test-build.sh in the guest (a target's first build prepares
 		# its source tree: minutes).
@@ -237,59 +286,83 @@ target_check()
 		# serves (--kdir), for the fixes that build on a KASAN kernel.
 		step "livegraft-build: the fixes of selftests/build for $tag" \
 			selftests/build/build-fixes.sh "$arch" "$kver" "$build/lgbuild"
-		# A target's whole collection in one guest: LG_TIMEOUT bounds it.
-		LG_TIMEOUT=${LG_TIMEOUT:-2400} \
-			scripts/vm-run.sh --arch "$arch" --kver "$kver" --build "$build" --kselftest
-		if [ -f "$build/results" ]; then
-			read -r p f s <"$build/results"
-		else
-			p=0 f=1 s=0
-		fi
-		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-		summary+=("$( [ "$f" -eq 0 ] && echo "ok    " || echo "not ok")  selftests $tag: $p passed, $f failed, $s skipped")
-		# What failed, named where CI's tail shows it.
-		if [ "$f" -ne 0 ] && [ -s "$build/failures" ]; then
-			while IFS= read -r what; do
-				summary+=("          $what")
-			done <"$build/failures"
-		fi
 	fi
-	mkdir -p "$build"
-	printf '%s\n' "${summary[@]}" >"$build/check.summary"
-	echo "$passed $failed $skipped" >"$build/check.counts"
+	# The collection in one guest, LG_TIMEOUT bounding it.
+	LG_TESTS="$tests" LG_TIMEOUT=${LG_TIMEOUT:-2400} \
+		scripts/vm-run.sh --arch "$arch" --kver "$kver" --build "$build" --kselftest
+	if [ -f "$build/results" ]; then
+		read -r p f s <"$build/results"
+	else
+		p=0 f=1 s=0
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	summary+=("$( [ "$f" -eq 0 ] && echo "ok    " || echo "not ok")  selftests $tag: $p passed, $f failed, $s skipped")
+	# What failed, named where CI's tail shows it.
+	if [ "$f" -ne 0 ] && [ -s "$build/failures" ]; then
+		while IFS= read -r what; do
+			summary+=("          $what")
+		done <"$build/failures"
+	fi
 }
 
-# The targets run LG_CHECK_JOBS at a time (two: one guest each on a 2-CPU
-# machine, and one's host builds overlap the other's guest); their counts
-# join this run's in the order of the targets.
-targets=()
-for kver in $kvers; do
-	for arch in "$@"; do
-		targets+=("$arch $kver")
+# job(name, function, args...) - run a function whose steps count apart:
+# its counts and summary lines go to $jobs/name.{counts,summary}
+jobs=build/check-jobs
+job()
+{
+	local name=$1
+
+	shift
+	passed=0 failed=0 skipped=0 summary=()
+	"$@"
+	printf '%s\n' "${summary[@]}" >"$jobs/$name.summary"
+	echo "$passed $failed $skipped" >"$jobs/$name.counts"
+}
+
+# lane(arch, first) - one architecture's targets in turn, after the host's
+# checks in the first one (their harness boots that architecture's
+# guests from the same build directory)
+lane()
+{
+	local arch=$1 kv
+
+	if [ "$2" = 1 ] && [ $mode != long ]; then
+		job host host_checks "${archs[@]}"
+	fi
+	for kv in $kvers; do
+		job "$arch-$kv" target_check "$arch" "$kv"
 	done
-done
-for t in "${targets[@]}"; do
-	while [ "$(jobs -rp | wc -l)" -ge "${LG_CHECK_JOBS:-2}" ]; do
-		wait -n
-	done
-	# shellcheck disable=SC2086 # "arch kver"
-	target_check $t &
+}
+
+archs=("$@")
+rm -rf "$jobs"
+mkdir -p "$jobs"
+first=1
+for arch in "${archs[@]}"; do
+	lane "$arch" $first &
+	first=0
 done
 wait
-for t in "${targets[@]}"; do
-	build=build/${t/ /-}
-	if [ -f "$build/check.counts" ]; then
-		read -r p f s <"$build/check.counts"
-		mapfile -t lines <"$build/check.summary"
+names=(host)
+for kv in $kvers; do
+	for arch in "${archs[@]}"; do
+		names+=("$arch-$kv")
+	done
+done
+for name in "${names[@]}"; do
+	[ $mode != long ] || [ "$name" != host ] || continue
+	if [ -f "$jobs/$name.counts" ]; then
+		read -r p f s <"$jobs/$name.counts"
+		mapfile -t lines <"$jobs/$name.summary"
 	else
-		p=0 f=1 s=0 lines=("not ok  target ${t/ /-}: its job ended without counts")
+		p=0 f=1 s=0 lines=("not ok  $name: its job ended without counts")
 	fi
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 	summary+=("${lines[@]}")
 done
 
 echo
-echo "== make check: $(($(date +%s) - start)) s"
+echo "== make $([ $mode = check ] && echo check || echo check-$mode): $(($(date +%s) - start)) s"
 printf '   %s\n' "${summary[@]}"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
