@@ -261,11 +261,13 @@ cleanup() {
 		echo nop >$lg_t/current_tracer
 		echo >$lg_t/set_ftrace_filter
 	fi
-	# The return probe a scenario put on a function a task sleeps in.
-	if [ -e $lg_t/events/kprobes/lg_hidden ]; then
-		echo 0 >$lg_t/events/kprobes/lg_hidden/enable
-		echo '-:lg_hidden' >>$lg_t/kprobe_events
-	fi
+	# The probes a scenario put on a function: lg_hidden, a return
+	# probe where a task sleeps; lg_kprobe, one at a patched function.
+	for ev in lg_hidden lg_kprobe; do
+		[ -e $lg_t/events/kprobes/$ev ] || continue
+		echo 0 >$lg_t/events/kprobes/$ev/enable
+		echo "-:$ev" >>$lg_t/kprobe_events
+	done
 	for en in "$LG_SYSFS"/*/enabled /sys/kernel/livepatch/*/enabled; do
 		[ -e "$en" ] || continue
 		[ "$(cat "$en")" = 1 ] && echo 0 >"$en" 2>/dev/null

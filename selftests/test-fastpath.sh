@@ -393,6 +393,31 @@ test_args_traced() {
 	args_read unpatched
 }
 
+# The same beside a kprobe at test_lg_args6's entry (kprobe_events: no
+# post_handler, so no IPMODIFY), where kprobes go through ftrace
+# (KPROBES_ON_FTRACE: x86_64): ftrace calls the probe from its list, then
+# returns into livegraft's trampoline, slow and fast; every call is probed
+# and every argument arrives.
+test_args_kprobe() {
+	args_held
+	t=/sys/kernel/tracing
+	echo 'p:lg_kprobe test_lg_args6' >>$t/kprobe_events
+	if ! echo 1 >$t/events/kprobes/lg_kprobe/enable; then
+		[ "$(uname -m)" = x86_64 ] && die "cannot enable a kprobe on test_lg_args6"
+		skip "no kprobe on an ftrace site here (no KPROBES_ON_FTRACE)"
+	fi
+	args_at either 5 -4294967296
+	args_release
+	args_at patched 9 1099511627776
+	assert_eq "calls the kprobe saw" 4 \
+		"$(awk '$1 == "lg_kprobe" { print $2 }' $t/kprobe_profile)"
+	echo 0 >$t/events/kprobes/lg_kprobe/enable
+	echo '-:lg_kprobe' >>$t/kprobe_events
+	expect_mode fast test_lg_args6 test_lg_args_va
+	disable_patch test_lg_args_patch
+	args_read unpatched
+}
+
 run_test "fast outside a transition, slow during enable and disable" test_enable_disable
 run_test "fast path: a reversed unpatching" test_reversal
 run_test "fast path: stacked patches" test_stacking
@@ -403,4 +428,5 @@ run_test "fast path: consistency stress through every switch" test_stress
 run_test "fast path: consistency stress, one slot for two functions" test_stress_partial
 run_test "fast path: six arguments and varargs through both trampolines" test_args
 run_test "fast path: arguments intact beside the function tracer" test_args_traced
+run_test "fast path: arguments intact beside a kprobe" test_args_kprobe
 finish
