@@ -20,7 +20,7 @@ out=$build/bench.txt
 
 cmd=
 for v in CALLS E2E_CALLS RUNS BOUND SCALE_THREADS SCALE_BOUND SCALE_TIMEOUT; do
-	[ -z "${!v:-}" ] || cmd="$cmd $v=$(printf %q "${!v}")"
+	[ -z "${!v+set}" ] || cmd="$cmd $v=$(printf %q "${!v}")"
 done
 # A run that finished but that vm-run.sh fails (a kernel error after the
 # bench, a leftover module) still gets its report, and fails after it.

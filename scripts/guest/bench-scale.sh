@@ -24,7 +24,7 @@
 mods=/lib/modules/$(uname -r)/extra
 LG=/sys/kernel/livegraft
 KLP=/sys/kernel/livepatch
-SCALE_THREADS=${SCALE_THREADS:-100 1000 10000}
+SCALE_THREADS=${SCALE_THREADS-100 1000 10000}
 SCALE_WORKLOADS=${SCALE_WORKLOADS:-sleep user mix}
 SCALE_BOUND=${SCALE_BOUND:-60}
 # 10,000 spinners of a nice 19 group are not all running within a minute

@@ -15,7 +15,7 @@ CALLS=${CALLS:-1000000}
 E2E_CALLS=${E2E_CALLS:-300000}
 RUNS=${RUNS:-5}
 BOUND=${BOUND:-30}
-SCALE_THREADS=${SCALE_THREADS:-100 1000 10000}
+SCALE_THREADS=${SCALE_THREADS-100 1000 10000}
 SCALE_BOUND=${SCALE_BOUND:-60}
 SCALE_TIMEOUT=${SCALE_TIMEOUT:-1800}
 KLP=/sys/kernel/livepatch
@@ -295,7 +295,9 @@ wait $pids 2>/dev/null
 settle
 
 # The scale benchmark ("SCALE ..." lines), bounded as a whole too.
-if [ -f /root/bench-scale.sh ]; then
+if [ -z "$SCALE_THREADS" ]; then
+	note "scale benchmark: not run (SCALE_THREADS is empty)"
+elif [ -f /root/bench-scale.sh ]; then
 	SCALE_THREADS=$SCALE_THREADS SCALE_BOUND=$SCALE_BOUND \
 		timeout "$SCALE_TIMEOUT" sh /root/bench-scale.sh
 	rc=$?
