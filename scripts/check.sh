@@ -165,73 +165,75 @@ command_new_and_test()
 # the first architecture's guests
 host_checks()
 {
-if [ $mode = debug ]; then
-	step "harness: a leak fails the run (kmemleak)" \
-		harness_kselftest_catches "$1" "unreferenced object 0x" LG_FAULT=leak
-	step "harness: a use after free fails the run (KASAN)" \
-		harness_kselftest_catches "$1" "BUG: KASAN: use-after-free in test_lg_debug_init" \
-		LG_FAULT=uaf
-	step "harness: a lock order inversion fails the run (lockdep)" \
-		harness_kselftest_catches "$1" "WARNING: possible circular locking dependency detected" \
-		LG_FAULT=lockdep
-	step "harness: sleeping under a spinlock fails the run" \
-		harness_kselftest_catches "$1" "BUG: sleeping function called from invalid context" \
-		LG_FAULT=sleep
-else
-	step "lint" make -s lint KVER="$kver"
-	step "lg-diff unit tests (host)" make -s -C tools/livegraft-build check
-	step "the livegraft command on made-up sysfs and ftrace trees (host)" \
-		tools/livegraft/tests/run.sh
-	step "livegraft-build's refusals; a build leaves the pristine source alone (host)" \
-		env LGB_WARM=1 selftests/build/test-driver.sh
-	step "the benchmark's report and plot render from canned guest output (host)" \
-		scripts/bench-test/check.sh
-	# Packaging (scripts/pkg-check.sh, Documentation/packaging.md): the
-	# .debs, lintian, DKMS for each architecture on the first kernel, the
-	# packaged livegraft-build (a minute: it builds livegraft.ko for its
-	# make extmod), the boot unit, the initramfs, the Ansible rollout;
-	# about two minutes in all.
-	host_step "package: dpkg-buildpackage, the .debs unpacked and checked (host)" \
-		scripts/pkg-check.sh deb
-	host_step "package: lintian, no error or warning (host)" scripts/pkg-check.sh lintian
-	for arch in "$@"; do
-		host_step "package: dkms build of livegraft-dkms for $arch $kver (host)" \
-			scripts/pkg-check.sh dkms "$arch" "$kver"
-	done
-	host_step "package: the packaged livegraft-build makes a patch module, x86_64 $kver (host)" \
-		scripts/pkg-check.sh livegraft-build "$kver"
-	host_step "package: systemd-analyze verify livegraft.service (host)" \
-		scripts/pkg-check.sh unit
-	host_step "package: mkinitramfs with the livegraft hook, x86_64 $kver (host)" \
-		scripts/pkg-check.sh initramfs "$kver"
-	host_step "package: Ansible rollout, syntax and a real run stopped at the canary (host)" \
-		scripts/pkg-check.sh ansible
-	step "harness catches a kernel panic" \
-		harness_catches "$1" "the kernel reported an error" 300 'echo c >/proc/sysrq-trigger'
-	step "harness catches a hung guest" \
-		harness_catches "$1" "timeout" 30 'sleep 600'
-	step "harness: a leftover module fails the run" \
-		harness_kselftest_catches "$1" "FAIL: the guest found leftovers" LG_FAULT=leftover
-	step "harness: a scenario that never ends fails, the rest runs" \
-		harness_kselftest_catches "$1" "TEST: harness: a scenario that never ends ... not ok" \
-		LG_FAULT=hang LG_SCENARIO_TIMEOUT=10
-	# Without the harness's kill, the dead scenario's process keeps the
-	# runner's pipe open and the script ends in its 120 s timeout.
-	step "harness: a scenario that dies leaves nothing running" \
-		harness_kselftest_catches "$1" \
-		"not ok 1 selftests: livegraft: test-core.sh # exit=1" \
-		LG_FAULT=orphan LG_SCRIPT_TIMEOUT=120
-	step "harness: a script that never reports fails the run" \
-		harness_kselftest_catches "$1" "FAIL: test-missing.sh never reported" \
-		LG_TESTS="test-core.sh test-missing.sh"
-	step "harness: a scenario that never runs fails the run" \
-		harness_kselftest_catches "$1" \
-		"FAIL: test-core.sh: refuse to load without kallsyms_lookup_name: never reported" \
-		LG_FAULT=stop-early
-	# A short run of the benchmark, to prove it works; its figures mean little.
-	step "benchmark runs" env CALLS=10000 E2E_CALLS=10000 RUNS=1 BOUND=15 \
-		SCALE_THREADS=100 scripts/bench.sh "$1" "$kver" >/dev/null
-fi
+	local arch
+
+	if [ $mode = debug ]; then
+		step "harness: a leak fails the run (kmemleak)" \
+			harness_kselftest_catches "$1" "unreferenced object 0x" LG_FAULT=leak
+		step "harness: a use after free fails the run (KASAN)" \
+			harness_kselftest_catches "$1" "BUG: KASAN: use-after-free in test_lg_debug_init" \
+			LG_FAULT=uaf
+		step "harness: a lock order inversion fails the run (lockdep)" \
+			harness_kselftest_catches "$1" "WARNING: possible circular locking dependency detected" \
+			LG_FAULT=lockdep
+		step "harness: sleeping under a spinlock fails the run" \
+			harness_kselftest_catches "$1" "BUG: sleeping function called from invalid context" \
+			LG_FAULT=sleep
+	else
+		step "lint" make -s lint KVER="$kver"
+		step "lg-diff unit tests (host)" make -s -C tools/livegraft-build check
+		step "the livegraft command on made-up sysfs and ftrace trees (host)" \
+			tools/livegraft/tests/run.sh
+		step "livegraft-build's refusals; a build leaves the pristine source alone (host)" \
+			env LGB_WARM=1 selftests/build/test-driver.sh
+		step "the benchmark's report and plot render from canned guest output (host)" \
+			scripts/bench-test/check.sh
+		# Packaging (scripts/pkg-check.sh, Documentation/packaging.md): the
+		# .debs, lintian, DKMS for each architecture on the first kernel, the
+		# packaged livegraft-build (a minute: it builds livegraft.ko for its
+		# make extmod), the boot unit, the initramfs, the Ansible rollout;
+		# about two minutes in all.
+		host_step "package: dpkg-buildpackage, the .debs unpacked and checked (host)" \
+			scripts/pkg-check.sh deb
+		host_step "package: lintian, no error or warning (host)" scripts/pkg-check.sh lintian
+		for arch in "$@"; do
+			host_step "package: dkms build of livegraft-dkms for $arch $kver (host)" \
+				scripts/pkg-check.sh dkms "$arch" "$kver"
+		done
+		host_step "package: the packaged livegraft-build makes a patch module, x86_64 $kver (host)" \
+			scripts/pkg-check.sh livegraft-build "$kver"
+		host_step "package: systemd-analyze verify livegraft.service (host)" \
+			scripts/pkg-check.sh unit
+		host_step "package: mkinitramfs with the livegraft hook, x86_64 $kver (host)" \
+			scripts/pkg-check.sh initramfs "$kver"
+		host_step "package: Ansible rollout, syntax and a real run stopped at the canary (host)" \
+			scripts/pkg-check.sh ansible
+		step "harness catches a kernel panic" \
+			harness_catches "$1" "the kernel reported an error" 300 'echo c >/proc/sysrq-trigger'
+		step "harness catches a hung guest" \
+			harness_catches "$1" "timeout" 30 'sleep 600'
+		step "harness: a leftover module fails the run" \
+			harness_kselftest_catches "$1" "FAIL: the guest found leftovers" LG_FAULT=leftover
+		step "harness: a scenario that never ends fails, the rest runs" \
+			harness_kselftest_catches "$1" "TEST: harness: a scenario that never ends ... not ok" \
+			LG_FAULT=hang LG_SCENARIO_TIMEOUT=10
+		# Without the harness's kill, the dead scenario's process keeps the
+		# runner's pipe open and the script ends in its 120 s timeout.
+		step "harness: a scenario that dies leaves nothing running" \
+			harness_kselftest_catches "$1" \
+			"not ok 1 selftests: livegraft: test-core.sh # exit=1" \
+			LG_FAULT=orphan LG_SCRIPT_TIMEOUT=120
+		step "harness: a script that never reports fails the run" \
+			harness_kselftest_catches "$1" "FAIL: test-missing.sh never reported" \
+			LG_TESTS="test-core.sh test-missing.sh"
+		step "harness: a scenario that never runs fails the run" \
+			harness_kselftest_catches "$1" \
+			"FAIL: test-core.sh: refuse to load without kallsyms_lookup_name: never reported" \
+			LG_FAULT=stop-early
+		# A short run of the benchmark, to prove it works; its figures mean little.
+		step "benchmark runs" env CALLS=10000 E2E_CALLS=10000 RUNS=1 BOUND=15 \
+			SCALE_THREADS=100 scripts/bench.sh "$1" "$kver" >/dev/null
+	fi
 }
 
 # scripts(long|quick|all) - the collection's scripts of that kind, in the
@@ -324,13 +326,13 @@ job()
 # guests from the same build directory)
 lane()
 {
-	local arch=$1 kv
+	local lane_arch=$1 kv
 
 	if [ "$2" = 1 ] && [ $mode != long ]; then
 		job host host_checks "${archs[@]}"
 	fi
 	for kv in $kvers; do
-		job "$arch-$kv" target_check "$arch" "$kv"
+		job "$lane_arch-$kv" target_check "$lane_arch" "$kv"
 	done
 }
 
