@@ -339,11 +339,13 @@ test_rmmod_target() {
 	load_livegraft
 	echo 0 >$PARAMS/signal_delay_ms
 	load_mod $BUSY
-	cat /proc/$BUSY >"$LG_TMP/read" 2>&1 &
+	# One read(): cat's second one, for the end of the file, can come
+	# after the module removed the file (EIO), once its exit woke the first.
+	dd if=/proc/$BUSY bs=4096 count=1 >"$LG_TMP/read" 2>&1 &
 	reader=$!
 	load_mod $LP
 	wait_pending "$BUSY: kthread, test_lg_busy_sleep$"
-	wait_pending "^$reader cat: test_lg_busy_wait$"
+	wait_pending "^$reader dd: test_lg_busy_wait$"
 	unload_mod $BUSY
 	wait "$reader" || die "the reader failed: $(cat "$LG_TMP/read")"
 	wait_transition $LP
