@@ -45,6 +45,8 @@ kver=${kvers%% *}
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
+# shellcheck source=scripts/collection.sh
+. scripts/collection.sh
 
 passed=0 failed=0 skipped=0
 summary=()
@@ -242,8 +244,7 @@ scripts()
 {
 	local t long
 
-	for t in $(sed -n '/^TEST_PROGS :=/,/[^\\]$/p' selftests/Makefile |
-		sed 's/^TEST_PROGS :=//; s/\\$//'); do
+	for t in $(collection_scripts .); do
 		case " $LONG_SCRIPTS " in
 		*" $t "*) long=1 ;;
 		*) long= ;;

@@ -89,11 +89,13 @@ work=$build/vm
 log=$work/console.log
 token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
 
+# shellcheck source=scripts/collection.sh
+. "$here/collection.sh"
+
 # expected_scripts() - TEST_PROGS of the collection's Makefile
 expected_scripts()
 {
-	sed -n '/^TEST_PROGS :=/,/[^\\]$/p' "$top/selftests/Makefile" |
-		sed 's/^TEST_PROGS :=//; s/\\$//' | tr -s ' \t' '\n' | grep .
+	collection_scripts "$top"
 }
 
 pp() { printf '[%s] %s\n' "$tag" "$*" >&2; }
