@@ -127,9 +127,24 @@ user_patch_module()
 	sed 's/livegraft_sample/my_patch/g' samples/livegraft-sample.c >"$dir/my_patch.c"
 	echo 'obj-m := my_patch.o' >"$dir/Kbuild"
 	make -s ARCH="$1" KVER="$kver" extmod M="$dir" >/dev/null &&
-		make -s ARCH="$1" KVER="$kver" vm-run EXTRA="$dir" CMD="$cmd" >/dev/null
+		quiet_unless_failed make -s ARCH="$1" KVER="$kver" vm-run EXTRA="$dir" CMD="$cmd"
 	rc=$?
 	rm -rf "$dir"
+	return $rc
+}
+
+# quiet_unless_failed(cmd...) - cmd with its output shown only when it
+# fails (a guest's console is the only account of what went wrong)
+quiet_unless_failed()
+{
+	local out rc
+
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "$*: exit $rc"
+		printf '%s\n' "$out" | tail -n 60
+	fi
 	return $rc
 }
 
@@ -153,10 +168,12 @@ command_new_and_test()
 		echo 'obj-m := my_patch.o' >"$dir/my_patch/Kbuild"
 		echo 'grep -qx "my_patch: this has been live patched" /proc/cmdline' >"$dir/smoke.sh"
 		make -s ARCH="$1" KVER="$kver" extmod M="$dir/my_patch" >/dev/null &&
-			"$lg" test "$dir/my_patch/my_patch.ko" "$dir/smoke.sh" \
-				--arch "$1" --kver "$kver" >/dev/null
+			quiet_unless_failed "$lg" test "$dir/my_patch/my_patch.ko" \
+				"$dir/smoke.sh" --arch "$1" --kver "$kver"
 		rc=$?
 	else
+		echo "livegraft test of the unedited skeleton: exit $rc, expected its insmod to fail with EINVAL:"
+		printf '%s\n' "$out" | tail -n 40
 		rc=1
 	fi
 	rm -rf "$dir"
@@ -340,6 +357,21 @@ lane()
 archs=("$@")
 rm -rf "$jobs"
 mkdir -p "$jobs"
+# Every target's packages and kernel before the lanes start, one at a
+# time: the host's checks need the host's packages, and two lanes would
+# otherwise meet in apt-get (on a new machine, the x86_64 lane then failed
+# on dpkg's lock). The debug kernel is built by its own target's make.
+if [ $mode != debug ]; then
+	for kv in $kvers; do
+		for arch in "${archs[@]}"; do
+			if ! scripts/deps.sh "$arch" "$kv"; then
+				echo "check.sh: scripts/deps.sh $arch $kv failed"
+				echo "0 passed, 1 failed, 0 skipped"
+				exit 1
+			fi
+		done
+	done
+fi
 first=1
 for arch in "${archs[@]}"; do
 	lane "$arch" $first &

@@ -266,6 +266,11 @@ fetch_kselftest()
 	echo "$version" >"$src/version"
 }
 
+# One run at a time: apt-get and dpkg take their own locks and fail rather
+# than wait, and two runs for one kernel series share its source tree.
+mkdir -p "$LG_CACHE"
+exec 9>"$LG_CACHE/.deps.lock"
+flock 9
 ensure_host_packages
 ensure_foreign_arch
 mkdir -p "$TARGET"
