@@ -275,8 +275,13 @@ test_stalled() {
 	wait "$reader" || die "the reader failed: $(cat "$LG_TMP/read")"
 	assert_eq "what the reader read" patched "$(cat "$LG_TMP/read")"
 	check_value "$P/transition" 1
+	# Without a name, wait finds the patch in transition. Asked while
+	# the kthread still blocks: once released, the transition may
+	# complete before a wait could find it.
+	lg_rc 3 wait --timeout 1
+	has "$LP: still in transition after 1 s"
 	echo 0 >$PARAM/block
-	lg_rc 0 wait --timeout 60
+	lg_rc 0 wait $LP --timeout 60
 	has "^$LP: patching complete"
 	lg_rc 0 check --expect $LP
 	lg_rc 0 blocking
