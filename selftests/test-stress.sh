@@ -41,13 +41,17 @@ stop_load() {
 	[ -z "$readers" ] || kill $readers
 	wait 2>/dev/null
 	echo "# $(cat /proc/test_lg_cons)"
-	if [ "$(cons_counter mixed)" != 0 ]; then
+	mixed=$(cons_counter mixed)
+	if [ "$mixed" != 0 ]; then
 		# For the report: livegraft's transition steps around the
-		# first mixed call, with the kernel's timestamps.
-		dmesg | grep -E "livegraft: .*transition|test_lg_cons: mixed" |
-			grep -B12 -A2 -m1 "test_lg_cons: mixed" | sed 's/^/# /'
+		# first mixed call, before and after it, with the kernel's
+		# timestamps.
+		dmesg | grep -E "livegraft: .*(transition|complete)|test_lg_cons: mixed" |
+			awk '/test_lg_cons: mixed/ && !n { n = NR } { l[NR] = $0 }
+			     END { for (i = n - 12; n && i <= n + 20; i++)
+					if (i in l) print "# " l[i] }'
 	fi
-	assert_eq "calls that mixed old and new code" 0 "$(cons_counter mixed)"
+	assert_eq "calls that mixed old and new code" 0 "$mixed"
 	[ "$(cons_counter old)" -gt 0 ] || die "no call ran the old code"
 }
 
