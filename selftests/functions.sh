@@ -248,8 +248,11 @@ kallsyms_has_data() {
 }
 
 # cleanup() - leave the system as a scenario found it: disable every patch,
-# then unload what the scenario loaded, newest first.
+# then unload what the scenario loaded, newest first. Fails, saying why,
+# when something stays: the scenario then fails, not the ones after it
+# that find it.
 cleanup() {
+	lg_left=
 	# Let every task out of test_lg_busy's and its patch's waits.
 	for p in /sys/module/test_lg_busy*/parameters/*block \
 		/sys/module/test_lg_args/parameters/hold; do
@@ -271,13 +274,26 @@ cleanup() {
 	for en in "$LG_SYSFS"/*/enabled /sys/kernel/livepatch/*/enabled; do
 		[ -e "$en" ] || continue
 		[ "$(cat "$en")" = 1 ] && echo 0 >"$en" 2>/dev/null
-		loop_until "[ ! -e '$en' ]"
+		loop_until "[ ! -e '$en' ]" && continue
+		lg_d=${en%/enabled}
+		lg_left="$lg_left; ${lg_d##*/} not disabled after a minute$(stuck "${lg_d##*/}")"
 	done
-	[ -f "$LG_TMP/loaded" ] || return 0
-	sed '1!G;h;$!d' "$LG_TMP/loaded" | while read -r mod; do
-		is_loaded "$mod" && rmmod "$(mod_name "$mod")"
-	done
-	rm -f "$LG_TMP/loaded"
+	if [ -f "$LG_TMP/loaded" ]; then
+		while read -r mod; do
+			# A patch's module is free once livegraft let it go,
+			# which may follow its sysfs directory's removal.
+			loop_until "! is_loaded $mod || rmmod $(mod_name "$mod") 2>/dev/null" &&
+				continue
+			lg_left="$lg_left; rmmod $mod: $(rmmod "$(mod_name "$mod")" 2>&1)"
+		done <<-EOF
+			$(sed '1!G;h;$!d' "$LG_TMP/loaded")
+		EOF
+		rm -f "$LG_TMP/loaded"
+	fi
+	[ -z "$lg_left" ] && return 0
+	log "ERROR: cleanup left${lg_left#;}"
+	echo "ERROR: cleanup left${lg_left#;}" >&2
+	return 1
 }
 
 # sleep_forever() - a scenario for make check's test of the harness
@@ -363,7 +379,7 @@ run_test() {
 	kill_tree "$lg_dog"
 	wait "$lg_dog" 2>/dev/null
 	kill_scenario
-	cleanup
+	cleanup || rc=1
 	if [ $rc -eq 0 ]; then
 		echo "TEST: $1 ... ok"
 	elif [ $rc -eq $ksft_skip ]; then
