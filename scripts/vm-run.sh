@@ -92,12 +92,6 @@ token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
 # shellcheck source=scripts/collection.sh
 . "$here/collection.sh"
 
-# expected_scripts() - TEST_PROGS of the collection's Makefile
-expected_scripts()
-{
-	collection_scripts "$top"
-}
-
 pp() { printf '[%s] %s\n' "$tag" "$*" >&2; }
 
 # fail() - say why the run failed, and keep it for make check's summary
@@ -194,7 +188,7 @@ stage_initramfs()
 	printf '%s\n' "$token" >"$root/etc/lg-token"
 	printf '%s\n' "$cmd" >"$root/etc/lg-cmd"
 	printf '%s\n' "$tests" >"$root/etc/lg-tests"
-	[ "$mode" != kselftest ] || printf '%s\n' ${LG_TESTS:-$(expected_scripts)} >"$root/etc/lg-scripts"
+	[ "$mode" != kselftest ] || printf '%s\n' ${LG_TESTS:-$(collection_scripts "$top")} >"$root/etc/lg-scripts"
 	printf '%s\n' "$LG_SCENARIO_TIMEOUT" >"$root/etc/lg-scenario-timeout"
 	printf '%s\n' "$LG_ONLY" >"$root/etc/lg-only"
 	printf '%s\n' "$LG_FAULT" >"$root/etc/lg-fault"
@@ -222,14 +216,16 @@ boot()
 		# tests want the harshest, where a task can lose its CPU
 		# anywhere. (Debian's arm64 kernels are built voluntary.)
 		[ "$mode" = kselftest ] && append="$append preempt=full"
-		accel=${LG_ACCEL:-tcg,thread=single}
 		;;
 	arm64)
 		qemu=(qemu-system-aarch64 -machine virt -cpu 'max,pauth-impdef=on')
 		append="console=ttyAMA0 $append"
-		accel=${LG_ACCEL:-tcg}
 		;;
 	esac
+	# One host thread for both vCPUs: multi-threaded TCG runs code that
+	# another vCPU has rewritten stale (Documentation/testing.md), and
+	# ftrace rewrites code while other CPUs run it.
+	accel=${LG_ACCEL:-tcg,thread=single}
 	qemu+=(-accel "$accel" -smp "$LG_SMP" -m "$LG_MEM" -nographic
 	       -no-reboot -kernel "$target/vmlinuz" -initrd "$work/initramfs.gz"
 	       -append "$append")
@@ -343,7 +339,7 @@ count_results()
 	failed=$((failed + extra_fail + ${kernel_error:-0}))
 	# Every script of the collection (or of LG_TESTS) must have reported,
 	# and every scenario it listed before the collection ran.
-	for t in ${LG_TESTS:-$(expected_scripts)}; do
+	for t in ${LG_TESTS:-$(collection_scripts "$top")}; do
 		grep -aqF "LIVEGRAFT-SCENARIO $t: " "$log" || {
 			fail "$t listed no scenario"
 			failed=$((failed + 1))

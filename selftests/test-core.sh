@@ -49,6 +49,25 @@ livegraft: required kernel symbol '$1' not found, refusing to load
 insmod: ERROR: could not insert module $LG_MODDIR/livegraft.ko: No such file or directory"
 }
 
+# The machine runs the code another CPU rewrote, as arm64's ftrace
+# rewrites call sites while other CPUs run them (test_lg_smc_main.c): every
+# scenario that patches trusts it. The emulator's multi-threaded TCG
+# fails it (Documentation/testing.md).
+test_machine_runs_rewritten_code() {
+	[ "$(uname -m)" = aarch64 ] || skip "arm64's ftrace rewrites code without stop_machine; $(uname -m) has no test of its own"
+	load_livegraft
+	load_mod test_lg_smc
+	p=/sys/module/test_lg_smc/parameters
+	windows=$(cat "$p/windows")
+	calls=$(cat "$p/calls")
+	stale=$(cat "$p/stale")
+	log "# $windows windows, $calls calls outside them"
+	[ "$windows" -ge 100 ] || die "only $windows windows of rewrites"
+	[ "$calls" -ge 100000 ] || die "only $calls calls outside them"
+	assert_eq "calls that ran code older than the last rewrite" 0 "$stale"
+}
+
+run_test "the machine runs code another CPU rewrote" test_machine_runs_rewritten_code
 run_test "load and unload" test_load_unload
 run_test "reload" test_reload
 # Every kernel internal livegraft resolves at load, on this architecture.
