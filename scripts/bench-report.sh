@@ -57,6 +57,36 @@ cost_table() {
 	echo "| unpatched | $base | 0 | 1.00 | | $(spread "$1_unpatched") |"
 	echo "| livegraft | $lg | $olg | $(ratio "$lg" "$base") | $(ratio "$olg" "$oklp") | $(spread "$1_livegraft") |"
 	echo "| kernel livepatch | $klp | $oklp | $(ratio "$klp" "$base") | $(ratio "$oklp" "$oklp") | $(spread "$1_livepatch") |"
+	handler_row "$1" "$base" "$oklp"
+}
+
+# handler_row(prefix, unpatched, livepatch's overhead) - livegraft's patch
+# through its ftrace handler, where the guest measured one beside the fast
+# path (fast_slots=0)
+handler_row() {
+	local h oh
+
+	h=$(value "${1}_livegraft_handler")
+	[ "$h" != - ] || return 0
+	oh=$(minus "$h" "$2")
+	echo "| livegraft, ftrace handler (fast_slots=0) | $h | $oh | $(ratio "$h" "$2") | $(ratio "$oh" "$3") | $(spread "$1_livegraft_handler") |"
+}
+
+# path_line() - how livegraft's patched function was called, and what the
+# fast path's overhead is of the handler's where both were measured
+path_line() {
+	local base olg oh
+
+	case $(value livegraft_path) in
+	fast) echo "livegraft's patched function: on the direct-call fast path." ;;
+	handler) echo "livegraft's patched function: through livegraft's ftrace handler (this kernel has no direct calls)." ;;
+	*) return 0 ;;
+	esac
+	[ "$(value call_ns_livegraft_handler)" != - ] || return 0
+	base=$(value call_ns_unpatched)
+	olg=$(minus "$(value call_ns_livegraft)" "$base")
+	oh=$(minus "$(value call_ns_livegraft_handler)" "$base")
+	echo "The fast path's overhead / the handler's: $(ratio "$olg" "$oh")."
 }
 
 # spread(key) - the lowest and highest of the runs whose median "key" is
@@ -104,6 +134,10 @@ runs=$(value runs)
 	echo "## Per call: a tiny function, $(value calls_per_run) calls a run"
 	echo
 	cost_table call_ns
+	if [ -n "$(path_line)" ]; then
+		echo
+		path_line
+	fi
 	echo
 	echo "## End to end: getpid from user space, $(value e2e_calls_per_run) calls a run"
 	echo
@@ -129,6 +163,8 @@ runs=$(value runs)
 			num "$lg" && per=$(awk -v m="$lg" -v t="$t" 'BEGIN { printf "%.2f", m * 1000 / t }')
 			echo "| $w | $t | $lg | $klp | $(ratio "$klp" "$lg") | $kib | $per |"
 		done
+	elif grep -q '^BENCH note scale benchmark: not run' "$log"; then
+		echo "(not run: SCALE_THREADS was empty)"
 	else
 		echo "(not measured: the guest had no bench-scale.sh)"
 	fi
@@ -170,6 +206,8 @@ any transition_ms_idle_livepatch transition_ms_load_livepatch &&
 	for f in unpatched livegraft livepatch; do
 		echo "\"$f\" $(nan "$(value "call_ns_$f")") $(nan "$(value "e2e_ns_$f")")"
 	done
+	[ "$(value call_ns_livegraft_handler)" = - ] ||
+		echo "\"handler\" $(nan "$(value call_ns_livegraft_handler)") NaN"
 	echo 'EOD'
 	echo "\$trans << EOD"
 	# The fourth and fifth columns: "timeout" written where that bar is not.
@@ -205,9 +243,10 @@ set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set grid ytics
 set key below
-set title "cost of a call (ns)"
+set title "cost of a call (ns, log)"
 set ylabel "ns"
-set yrange [0:*]
+set logscale y
+set yrange [1:*]
 plot \$costs using 2:xtic(1) title "tiny function"$e2e_series
 set title "transition, insmod to complete (ms, log)"
 set ylabel "ms"

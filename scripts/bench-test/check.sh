@@ -57,11 +57,15 @@ expect "# livegraft benchmark: 6.12.57+deb12-amd64 x86_64" \
 	"| mix | 100 | 6.0 | - | - | 12 | 60.00 |" \
 	"- livepatch test_lg_klp: no end of transition in 30s"
 
-# arm64: no livepatch, no scale benchmark, a timeout in the end to end.
+# arm64: no livepatch, the fast path beside the handler, no scale
+# benchmark, a timeout in the end to end.
 render bench-arm64.log
 expect "# livegraft benchmark: 6.12.57+deb12-arm64 aarch64" \
-	"| livegraft | 84.000 | 71.0 | 6.46 | - | - |" \
+	"| livegraft | 20.000 | 7.0 | 1.54 | - | 19.000 - 21.000 |" \
 	"| kernel livepatch | - | - | - | - | - |" \
+	"| livegraft, ftrace handler (fast_slots=0) | 84.000 | 71.0 | 6.46 | - | 80.000 - 90.000 |" \
+	"livegraft's patched function: on the direct-call fast path." \
+	"The fast path's overhead / the handler's: 0.10." \
 	"| livegraft | timeout | - | - | - | - |" \
 	"| idle | 3.000 | - | - |" \
 	"| load | 6.500 | - | - |" \

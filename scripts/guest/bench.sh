@@ -121,24 +121,32 @@ klp_patch() {
 	return 2
 }
 
-# call_costs(n) - RUNS rounds, each timing CALLS calls of each of the n
-# functions in turn; the median ns per call of each, on one line
+# call_costs(name:index...) - RUNS rounds, each timing CALLS calls of each
+# function in turn; the median ns per call of each as call_ns_<name>
 call_costs() {
 	for _ in $(seq "$RUNS"); do
-		i=0
-		while [ $i -lt "$1" ]; do
-			echo "$CALLS $i" >/proc/test_lg_bench
-			echo "$i $(cat /proc/test_lg_bench)"
-			i=$((i + 1))
+		for f in "$@"; do
+			echo "$CALLS ${f#*:}" >/proc/test_lg_bench
+			echo "${f%:*} $(cat /proc/test_lg_bench)"
 		done
 	done >/tmp/costs
-	i=0
-	for f in unpatched livegraft livepatch; do
-		[ $i -lt "$1" ] || break
-		echo "BENCH raw_call_ns_$f $(awk -v i=$i '$1 == i { printf "%s ", $2 }' /tmp/costs)" >&2
-		awk -v i=$i '$1 == i { print $2 }' /tmp/costs | median
-		i=$((i + 1))
+	for f in "$@"; do
+		f=${f%:*}
+		echo "BENCH raw_call_ns_$f $(awk -v f="$f" '$1 == f { printf "%s ", $2 }' /tmp/costs)"
+		echo "BENCH call_ns_$f $(awk -v f="$f" '$1 == f { print $2 }' /tmp/costs | median)"
 	done
+}
+
+# call_path(func) - how ftrace calls a patched function: fast (livegraft's
+# direct trampoline to the replacement) or handler (its ftrace_ops)
+call_path() {
+	ef=/sys/kernel/tracing/enabled_functions
+	[ -r $ef ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+	if grep -A1 "^$1 " $ef | grep -q "direct-->lg_fast_"; then
+		echo fast
+	else
+		echo handler
+	fi
 }
 
 # e2e_costs() - RUNS rounds of E2E_CALLS getpid calls from user space:
@@ -261,18 +269,34 @@ echo "BENCH calls_per_run $CALLS"
 echo "BENCH e2e_calls_per_run $E2E_CALLS"
 echo "BENCH runs $RUNS"
 echo "BENCH bound_s $BOUND"
-# Both patches at once, on two of the three identical functions.
-n=1
-lg_patch test_lg_bench_patch && n=2
-if [ $n = 2 ] && [ -e "$mods/test_lg_bench_klp.ko" ]; then
-	klp_patch test_lg_bench_klp && n=3
+# The patches at once, each on one of the identical functions.
+set -- unpatched:0
+lg_patch test_lg_bench_patch && set -- "$@" livegraft:1
+if [ -e "$mods/test_lg_bench_klp.ko" ]; then
+	klp_patch test_lg_bench_klp && set -- "$@" livepatch:2
 fi
-call_costs $n >/tmp/medians
-echo "BENCH call_ns_unpatched $(sed -n 1p /tmp/medians)"
-[ $n -ge 2 ] && echo "BENCH call_ns_livegraft $(sed -n 2p /tmp/medians)"
-[ $n = 3 ] && echo "BENCH call_ns_livepatch $(sed -n 3p /tmp/medians)"
-[ $n -lt 2 ] || unpatch $LG/test_lg_bench_patch test_lg_bench_patch || lg_stuck=1
-[ $n -lt 3 ] || unpatch $KLP/test_lg_bench_klp test_lg_bench_klp || klp_stuck=1
+# Where livegraft's patch is on its fast path, the same patch through its
+# ftrace handler beside it (fast_slots=0 while it loads): what the fast
+# path saves, in this boot.
+slots=/sys/module/livegraft/parameters/fast_slots
+lg_path=-
+[ -e $LG/test_lg_bench_patch ] && lg_path=$(call_path test_lg_bench_fn1)
+echo "BENCH livegraft_path $lg_path"
+if [ "$lg_path" = fast ]; then
+	was=$(cat $slots)
+	echo 0 >$slots
+	lg_patch test_lg_bench_handler_patch && set -- "$@" livegraft_handler:3
+	echo "$was" >$slots
+	[ ! -e $LG/test_lg_bench_handler_patch ] ||
+		[ "$(call_path test_lg_bench_fn3)" = handler ] ||
+		note "test_lg_bench_handler_patch: not on the handler"
+fi
+call_costs "$@"
+for p in test_lg_bench_patch test_lg_bench_handler_patch; do
+	[ ! -e $LG/$p ] || unpatch $LG/$p $p || lg_stuck=1
+done
+[ ! -e $KLP/test_lg_bench_klp ] || unpatch $KLP/test_lg_bench_klp test_lg_bench_klp ||
+	klp_stuck=1
 
 e2e_costs
 

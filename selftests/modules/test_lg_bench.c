@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_lg_bench.c - the functions the benchmark calls, and the loop that
- * times them. Three identical functions: one stays unpatched, livegraft
- * patches the second, the kernel's livepatch the third, so that all three
- * are measured side by side, runs interleaved. "echo N I >
+ * times them. Four identical functions: one stays unpatched, livegraft
+ * patches the second, the kernel's livepatch the third, and livegraft the
+ * fourth again through its ftrace handler (fast_slots=0), so that all are
+ * measured side by side, runs interleaved. "echo N I >
  * /proc/test_lg_bench" calls function I N times; reading the file gives
  * the last run's nanoseconds per call.
  */
@@ -35,9 +36,15 @@ static noinline int test_lg_bench_fn2(int x)
 	return x + 1;
 }
 
+static noinline int test_lg_bench_fn3(int x)
+{
+	return x + 1;
+}
+
 /* Called through a pointer so that the compiler keeps every call. */
 static int (*bench_fn[])(int x) = {
 	test_lg_bench_fn0, test_lg_bench_fn1, test_lg_bench_fn2,
+	test_lg_bench_fn3,
 };
 
 static ssize_t bench_write(struct file *file, const char __user *buf,

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_lg_bench_patch.c - livegraft's replacement of test_lg_bench_fn1(). */
+/*
+ * test_lg_bench_patch.c - livegraft's replacement of test_lg_bench_fn1(),
+ * or of the function test_lg_bench_handler_patch.c names.
+ */
 
 #include <linux/module.h>
 #include <livegraft.h>
+
+#ifndef TEST_LG_BENCH_FN
+#define TEST_LG_BENCH_FN "test_lg_bench_fn1"
+#endif
 
 static int new_fn(int x)
 {
@@ -10,7 +17,7 @@ static int new_fn(int x)
 }
 
 static struct lg_func funcs[] = {
-	{ .old_name = "test_lg_bench_fn1", .new_func = new_fn },
+	{ .old_name = TEST_LG_BENCH_FN, .new_func = new_fn },
 	{ }
 };
 
@@ -35,5 +42,5 @@ static void __exit test_lg_bench_patch_exit(void)
 
 module_init(test_lg_bench_patch_init);
 module_exit(test_lg_bench_patch_exit);
-MODULE_DESCRIPTION("livegraft benchmark: patch the timed function");
+MODULE_DESCRIPTION("livegraft benchmark: patch " TEST_LG_BENCH_FN);
 MODULE_LICENSE("GPL");
