@@ -104,14 +104,17 @@ harness_catches()
 
 # harness_kselftest_catches(arch, message, VAR=value...) - the shortest
 # script of the collection, with a fault: the run must fail and say so
+# (each line of message, in any order)
 harness_kselftest_catches()
 {
-	local arch=$1 msg=$2 out
+	local arch=$1 msg=$2 out line
 	shift 2
 	make -s ARCH="$arch" KVER="$kver" >/dev/null || return 1
 	out=$(env LG_TESTS=test-core.sh "$@" scripts/vm-run.sh --arch "$arch" \
 		--kver "$kver" --build "build/$arch-$kver" --kselftest 2>&1) && return 1
-	grep -qF "$msg" <<<"$out"
+	while read -r line; do
+		grep -qF -- "$line" <<<"$out" || return 1
+	done <<<"$msg"
 }
 
 # user_patch_module(arch) - what Documentation/writing-a-patch.md tells a
@@ -242,6 +245,11 @@ host_checks()
 			harness_kselftest_catches "$1" \
 			"not ok 1 selftests: livegraft: test-core.sh # exit=1" \
 			LG_FAULT=orphan LG_SCRIPT_TIMEOUT=120
+		step "harness: a scenario whose cleanup leaves a module fails, naming it" \
+			harness_kselftest_catches "$1" \
+			"ERROR: cleanup left rmmod livegraft:
+TEST: harness: a scenario that leaves a module in use ... not ok" \
+			LG_FAULT=in-use LG_ONLY="harness: a scenario that leaves a module in use"
 		step "harness: a script that never reports fails the run" \
 			harness_kselftest_catches "$1" "FAIL: test-missing.sh never reported" \
 			LG_TESTS="test-core.sh test-missing.sh"

@@ -268,7 +268,9 @@ show()
 	fi
 }
 
-result_re='^(not )?ok [0-9]+ |^# TEST: '
+# A scenario's result, and why it failed (die()'s and cleanup()'s "ERROR:"
+# lines): CI's log is often all there is of a run.
+result_re='^(not )?ok [0-9]+ |^# TEST: |^# ERROR: '
 error_re='Oops|BUG:|WARNING:|Kernel panic|soft lockup|hard LOCKUP|blocked for more than|Call Trace:|general protection fault|Unable to handle kernel|^unreferenced object 0x'
 
 # verdict() - did the guest finish, cleanly? Sets guest_rc.

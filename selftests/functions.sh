@@ -309,6 +309,14 @@ orphan_scenario() {
 	die "dies on purpose, leaving a process behind"
 }
 
+# module_in_use() - a scenario for make check's test of the harness: a
+# patch module it did not record keeps livegraft in use, so that cleanup
+# cannot unload livegraft
+module_in_use() {
+	load_livegraft
+	"$LG_INSMOD" "$LG_MODDIR/test_lg_livepatch.ko"
+}
+
 # children_of(pid) - the pids of a process's children
 children_of() {
 	grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3
@@ -404,6 +412,12 @@ finish() {
 	# ... and that one that dies leaves nothing running behind it.
 	if grep -qsx orphan /etc/lg-fault; then
 		run_test "harness: a scenario that dies and leaves a process" orphan_scenario
+	fi
+	# ... and that one whose cleanup cannot unload what it loaded fails,
+	# and says what stayed (after 2 s, not a minute: it never goes).
+	if grep -qsx in-use /etc/lg-fault; then
+		MAX_RETRIES=20
+		run_test "harness: a scenario that leaves a module in use" module_in_use
 	fi
 	rm -rf "$LG_TMP"
 	[ $lg_failed -eq 0 ] || exit 1
