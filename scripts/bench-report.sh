@@ -134,10 +134,8 @@ runs=$(value runs)
 	echo "## Per call: a tiny function, $(value calls_per_run) calls a run"
 	echo
 	cost_table call_ns
-	if [ -n "$(path_line)" ]; then
-		echo
-		path_line
-	fi
+	path=$(path_line)
+	[ -z "$path" ] || printf '\n%s\n' "$path"
 	echo
 	echo "## End to end: getpid from user space, $(value e2e_calls_per_run) calls a run"
 	echo

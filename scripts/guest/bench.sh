@@ -285,11 +285,14 @@ echo "BENCH livegraft_path $lg_path"
 if [ "$lg_path" = fast ]; then
 	was=$(cat $slots)
 	echo 0 >$slots
-	lg_patch test_lg_bench_handler_patch && set -- "$@" livegraft_handler:3
+	lg_patch test_lg_bench_handler_patch
+	rc=$?
 	echo "$was" >$slots
-	[ ! -e $LG/test_lg_bench_handler_patch ] ||
-		[ "$(call_path test_lg_bench_fn3)" = handler ] ||
-		note "test_lg_bench_handler_patch: not on the handler"
+	if [ $rc = 0 ] && [ "$(call_path test_lg_bench_fn3)" = handler ]; then
+		set -- "$@" livegraft_handler:3
+	elif [ $rc = 0 ]; then
+		note "test_lg_bench_handler_patch: not on the handler, not measured"
+	fi
 fi
 call_costs "$@"
 for p in test_lg_bench_patch test_lg_bench_handler_patch; do
